@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest
+
+from agents import services
+from agents.models import AuditEvent, Membership, Program, ProgramPhoneNumber, Team, User
+
+
+class ProgramPhoneNumberInline(admin.TabularInline):
+    model = ProgramPhoneNumber
+    extra = 0
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "default_region", "time_zone", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "slug", "phone_numbers__number"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ProgramPhoneNumberInline]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "is_active"]
+    list_filter = ["is_active", "programs"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["programs"]
+    inlines = [MembershipInline]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "first_name", "last_name", "email", "role", "is_active", "last_login"]
+    list_filter = ["role", "is_active", "teams"]
+    search_fields = ["username", "first_name", "last_name", "email", "extension"]
+    fieldsets = (
+        *(DjangoUserAdmin.fieldsets or ()),
+        ("Switchboard", {"fields": ["role", "time_zone", "languages", "extension", "programs"]}),
+    )
+    filter_horizontal = ["groups", "user_permissions", "programs"]
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        # Role changes go through the service so they are checked and audited like any other.
+        new_role = obj.role
+        if change and "role" in form.changed_data:
+            obj.role = form.initial.get("role", obj.role)
+            super().save_model(request, obj, form, change)
+            services.user_change_role(user=obj, role=new_role, actor=request.user, request=request)
+            return
+        if not change:
+            obj.is_staff = obj.is_staff or new_role == "admin"
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor_label", "action", "object_type", "object_id", "program", "ip_address"]
+    list_filter = ["action", "program", ("at", admin.DateFieldListFilter)]
+    search_fields = ["actor_label", "action", "object_type", "object_id"]
+    date_hierarchy = "at"
+    list_select_related = ["program"]
+
+    # The log is append-only: the admin can read and filter, never add, change or delete.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,94 @@
+"""Demo programs, teams and one user per role (password ``switchboard-demo``)."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from django.db import transaction
+
+from agents.models import Membership, Program, ProgramPhoneNumber, Role, Team, User
+
+DEMO_PASSWORD = "switchboard-demo"
+
+PROGRAMS = [
+    {"slug": "acme-bakery", "name": "Acme Bakery", "region": "US", "tz": "America/New_York", "number": "+18005550100"},
+    {
+        "slug": "northwind",
+        "name": "Northwind Telecom",
+        "region": "GB",
+        "tz": "Europe/London",
+        "number": "+442071838750",
+    },
+]
+
+TEAMS = [
+    {"slug": "acme-front", "name": "Acme front line", "programs": ["acme-bakery"]},
+    {"slug": "acme-billing", "name": "Acme billing", "programs": ["acme-bakery"]},
+    {"slug": "acme-tier2", "name": "Acme tier 2", "programs": ["acme-bakery"]},
+    {"slug": "northwind-front", "name": "Northwind front line", "programs": ["northwind"]},
+]
+
+# username, role, first, last, time zone, languages, teams [(slug, is_supervisor)], direct programs
+USERS = [
+    ("agent", Role.AGENT, "Alex", "Agent", "America/New_York", ["en", "es"], [("acme-front", False)], []),
+    ("billing_agent", Role.AGENT, "Bea", "Billing", "America/New_York", ["en"], [("acme-billing", False)], []),
+    (
+        "supervisor",
+        Role.SUPERVISOR,
+        "Sam",
+        "Supervisor",
+        "America/New_York",
+        ["en"],
+        [("acme-front", True), ("acme-billing", True), ("acme-tier2", True)],
+        [],
+    ),
+    ("manager", Role.MANAGER, "Morgan", "Manager", "America/Chicago", ["en"], [("acme-front", False)], ["acme-bakery"]),
+    ("knowledge_manager", Role.KNOWLEDGE_MANAGER, "Kim", "Knowledge", "UTC", ["en", "es"], [], ["acme-bakery"]),
+    ("knowledge_manager_b", Role.KNOWLEDGE_MANAGER, "Kai", "Reviewer", "UTC", ["en"], [], ["acme-bakery"]),
+    ("admin", Role.ADMIN, "Ada", "Admin", "UTC", ["en"], [], []),
+    ("integrator", Role.INTEGRATOR, "Acme", "Telephony", "UTC", [], [], ["acme-bakery"]),
+    ("agent_b", Role.AGENT, "Blake", "Northwind", "Europe/London", ["en"], [("northwind-front", False)], []),
+]
+
+
+def demo_logins() -> list[tuple[str, str]]:
+    return [(username, role.label) for username, role, *_ in USERS]
+
+
+@transaction.atomic
+def seed(*, scale: int, stdout: TextIO) -> None:
+    programs: dict[str, Program] = {}
+    for spec in PROGRAMS:
+        program, _ = Program.objects.update_or_create(
+            slug=spec["slug"],
+            defaults={"name": spec["name"], "default_region": spec["region"], "time_zone": spec["tz"]},
+        )
+        ProgramPhoneNumber.objects.get_or_create(
+            number=spec["number"], defaults={"program": program, "label": "Main line"}
+        )
+        programs[spec["slug"]] = program
+
+    teams: dict[str, Team] = {}
+    for spec in TEAMS:
+        team, _ = Team.objects.update_or_create(slug=spec["slug"], defaults={"name": spec["name"]})
+        team.programs.set([programs[slug] for slug in spec["programs"]])
+        teams[spec["slug"]] = team
+
+    for username, role, first, last, tz, languages, memberships, direct in USERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username)
+            user.set_password(DEMO_PASSWORD)
+        user.role = role
+        user.first_name, user.last_name = first, last
+        user.email = f"{username}@switchboard.example"
+        user.time_zone, user.languages = tz, languages
+        user.is_staff = role == Role.ADMIN
+        user.is_superuser = role == Role.ADMIN
+        user.save()
+        for team_slug, is_supervisor in memberships:
+            Membership.objects.update_or_create(
+                team=teams[team_slug], user=user, defaults={"is_supervisor": is_supervisor}
+            )
+        user.programs.set([programs[slug] for slug in direct])
+    stdout.write(f"  people: {len(PROGRAMS)} programs, {len(TEAMS)} teams, {len(USERS)} demo users\n")

@@ -1,0 +1,162 @@
+"""People and organisation: users and roles, teams, programs, and the audit log."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.contrib.auth.models import AbstractUser
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"'{value}' is not a known time zone (use a name such as Europe/Paris).")
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class Role(models.TextChoices):
+    AGENT = "agent", "Agent"
+    SUPERVISOR = "supervisor", "Supervisor"
+    MANAGER = "manager", "Manager"
+    KNOWLEDGE_MANAGER = "knowledge_manager", "Knowledge manager"
+    ADMIN = "admin", "Administrator"
+    INTEGRATOR = "integrator", "Integrator"
+
+
+class Program(TimeStamped):
+    """A client company or brand the center serves; every record belongs to one."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    # Region used to read national phone numbers (ISO 3166-1 alpha-2).
+    default_region = models.CharField(max_length=2, default="US")
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProgramPhoneNumber(TimeStamped):
+    """An inbound number customers dial; the dialed number tells which program answers."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="phone_numbers")
+    number = models.CharField(max_length=20, unique=True, help_text="E.164, e.g. +14155550100")
+    label = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.program})"
+
+
+class User(AbstractUser):
+    role = models.CharField(max_length=32, choices=Role.choices, default=Role.AGENT, db_index=True)
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    languages = ArrayField(
+        models.CharField(max_length=8), default=list, blank=True, help_text="Language codes, e.g. en, es"
+    )
+    extension = models.CharField("telephony extension", max_length=16, blank=True)
+    # Integrators and managers may serve programs without sitting on a team.
+    programs = models.ManyToManyField(Program, blank=True, related_name="direct_users")
+
+    class Meta:
+        ordering = ["username"]
+        constraints = [
+            models.UniqueConstraint(Lower("username"), name="agents_user_username_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Team(TimeStamped):
+    """A queue of people; serves one or more programs and is led by its supervisors."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    programs = models.ManyToManyField(Program, related_name="teams")
+    members = models.ManyToManyField(User, through="Membership", related_name="teams")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(TimeStamped):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    is_supervisor = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "user"], name="agents_membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.team}" + (" (supervisor)" if self.is_supervisor else "")
+
+
+class AuditEvent(models.Model):
+    """Append-only: who did what, when, from where, to which object. Never customer PII.
+
+    A database trigger (migration 0002) refuses UPDATE and DELETE; only the
+    retention job may delete, after setting ``switchboard.retention`` locally.
+    """
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Survives a renamed user and names system actors ("system", "celery").
+    actor_label = models.CharField(max_length=150)
+    action = models.CharField(max_length=64, db_index=True)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    program = models.ForeignKey(Program, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="agents_audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action}"
+
+
+class Notification(TimeStamped):
+    """An in-app message to one user (and an email when configured).
+
+    ``dedupe_key`` is unique: a reminder, warning or decision notice that two
+    workers both try to send is stored once (DESIGN.md invariant 2).
+    """
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=40)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"], name="agents_notif_inbox")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient_id}: {self.title}"

@@ -1,0 +1,43 @@
+"""The main menu, by role: each entry shows when its predicate allows it and its URL exists."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+
+from agents import permissions
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    allowed: Callable[[Any], bool]
+    key: str  # a stable name for tests and CSS
+
+
+NAV_ITEMS: tuple[NavItem, ...] = (
+    NavItem("Workspace", "home", permissions.can_use_workspace, "workspace"),
+    NavItem("Customers", "crm:customer_list", permissions.can_use_workspace, "customers"),
+    NavItem("Tickets", "tickets:ticket_list", permissions.can_use_workspace, "tickets"),
+    NavItem("Approvals", "agents:approval_queue", permissions.can_view_approval_queue, "approvals"),
+    NavItem("Knowledge base", "knowledge:article_list", permissions.can_read_knowledge, "kb"),
+    NavItem("API docs", "api-docs", permissions.can_use_api, "api-docs"),
+    NavItem("Admin", "admin:index", permissions.can_access_admin_site, "admin"),
+)
+
+
+def nav_for(user: Any) -> list[dict[str, str]]:
+    items = []
+    for item in NAV_ITEMS:
+        if not item.allowed(user):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue  # the feature is not installed in this build
+        items.append({"label": item.label, "url": url, "key": item.key})
+    return items

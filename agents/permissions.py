@@ -1,0 +1,119 @@
+"""Every "may this user ...?" question, as a predicate.
+
+Views, API permission classes, services, Celery tasks and the admin all ask
+these, so one answer holds on every path. Row visibility (which customers,
+tickets, ... a user sees) lives in each app's selectors, built on
+``served_program_ids``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from agents.models import Role
+
+if TYPE_CHECKING:
+    from agents.models import Team, User
+
+_CACHE_ATTR = "_served_program_ids"
+
+FRONT_LINE = frozenset({Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
+DECIDERS = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
+
+
+def _active(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def is_admin(user: Any) -> bool:
+    return _active(user) and (user.role == Role.ADMIN or user.is_superuser)
+
+
+def served_program_ids(user: Any) -> frozenset[int]:
+    """Programs whose records the user may read: its teams' programs plus direct ones.
+
+    Computed once per user object (one query) and cached on it; admins serve all.
+    """
+    if not _active(user):
+        return frozenset()
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    from agents.models import Program
+
+    queryset = (
+        Program.objects.all()
+        if is_admin(user)
+        else Program.objects.filter(teams__members=user, teams__is_active=True).union(
+            Program.objects.filter(direct_users=user)
+        )
+    )
+    ids = frozenset(queryset.values_list("id", flat=True))
+    setattr(user, _CACHE_ATTR, ids)
+    return ids
+
+
+def forget_served_programs(user: Any) -> None:
+    """Drop the cached program set after the user's teams or programs change."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def can_serve_program(user: Any, program_id: int | None) -> bool:
+    return program_id is not None and program_id in served_program_ids(user)
+
+
+def can_use_workspace(user: Any) -> bool:
+    """The agent screens: find callers, log calls, work tickets."""
+    return _active(user) and user.role in FRONT_LINE
+
+
+def can_use_api(user: Any) -> bool:
+    return _active(user)
+
+
+def can_read_knowledge(user: Any) -> bool:
+    return _active(user)
+
+
+def can_edit_knowledge(user: Any) -> bool:
+    return _active(user) and user.role in {Role.KNOWLEDGE_MANAGER, Role.ADMIN}
+
+
+def can_decide_approvals(user: Any) -> bool:
+    return _active(user) and user.role in DECIDERS
+
+
+def can_view_approval_queue(user: Any) -> bool:
+    return can_decide_approvals(user)
+
+
+def can_access_admin_site(user: Any) -> bool:
+    return is_admin(user) and user.is_staff
+
+
+def can_manage_people(user: Any) -> bool:
+    """Users, teams, programs, limits, policies, tokens."""
+    return is_admin(user)
+
+
+def can_view_audit_log(user: Any) -> bool:
+    return is_admin(user)
+
+
+def can_change_role(actor: Any, target: User) -> bool:
+    # An admin may not change its own role: another admin must (no silent self-demotion or lock-out).
+    return is_admin(actor) and actor.pk != target.pk
+
+
+def can_supervise_team(user: Any, team: Team) -> bool:
+    """Reassign its tickets, see its numbers: its supervisors, managers of its programs, admins."""
+    if not _active(user):
+        return False
+    if is_admin(user):
+        return True
+    if user.role == Role.MANAGER:
+        return bool(served_program_ids(user) & {p.pk for p in team.programs.all()})
+    if user.role == Role.SUPERVISOR:
+        return team.memberships.filter(user=user, is_supervisor=True).exists()
+    return False

@@ -1,0 +1,36 @@
+"""Login, logout and failed-login audit events, from Django's auth signals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+from agents.services import audit_record
+
+
+@receiver(user_logged_in)
+def audit_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    audit_record(action="auth.login", actor=user, obj=user, request=request)
+
+
+@receiver(user_logged_out)
+def audit_logout(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        audit_record(action="auth.logout", actor=user, obj=user, request=request)
+
+
+@receiver(user_login_failed)
+def audit_login_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    # Only the username tried: staff identifiers, never the password or customer data.
+    username = str(credentials.get("username", ""))[:150]
+    audit_record(
+        action="auth.login_failed",
+        actor_label=username or "anonymous",
+        request=request,
+        data={"username": username},
+    )

@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from agents import services
+
+
+@shared_task(name="agents.notification_email", acks_late=True, time_limit=60, soft_time_limit=45)
+def notification_email(notification_id: int) -> None:
+    # acks_late is safe: the service stamps emailed_at under a row lock, so a redelivery sends nothing.
+    services.notification_email_send(notification_id=notification_id)

@@ -1,0 +1,68 @@
+"""One place where errors become JSON: ``{"code", "message", "details"}``.
+
+Domain errors raised by services (``config.errors``) map to 4xx here, so views
+never translate them one by one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from config.errors import DomainError
+
+
+def _details(data: Any) -> dict[str, Any]:
+    if isinstance(data, dict):
+        return {key: value if isinstance(value, list) else [value] for key, value in data.items()}
+    if isinstance(data, list):
+        return {"non_field_errors": data}
+    return {}
+
+
+def _message(exc: exceptions.APIException, details: dict[str, Any]) -> str:
+    if isinstance(exc, exceptions.ValidationError):
+        fields = [name for name in details if name != "non_field_errors"]
+        if fields:
+            return "Invalid input: " + ", ".join(fields) + "."
+        errors = details.get("non_field_errors") or []
+        return str(errors[0]) if errors else "Invalid input."
+    detail = exc.detail
+    if isinstance(detail, (list, dict)):
+        return "Request failed."
+    return str(detail)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DomainError):
+        exc = exc.as_api_exception()
+    elif isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    assert isinstance(exc, exceptions.APIException)
+    details = _details(exc.detail) if isinstance(exc, exceptions.ValidationError) else {}
+    codes = exc.get_codes()
+    code = codes if isinstance(codes, str) else ("invalid" if response.status_code == 400 else "error")
+    response.data = {"code": code, "message": _message(exc, details), "details": details}
+    return response
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The request conflicts with the current state of the resource."
+    default_code = "conflict"

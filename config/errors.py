@@ -1,0 +1,53 @@
+"""Domain errors raised by services and mapped to responses in one place.
+
+Web views use ``config.web.domain_errors``; the API uses
+``config.api.exceptions.exception_handler``.
+"""
+
+from __future__ import annotations
+
+from rest_framework import exceptions
+
+
+class DomainError(Exception):
+    """Base class: a rule of the product refused the operation."""
+
+    status_code = 400
+    code = "invalid"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def as_api_exception(self) -> exceptions.APIException:
+        if self.status_code == 400:
+            detail = {self.field: [self.message]} if self.field else {"non_field_errors": [self.message]}
+            return exceptions.ValidationError(detail, code=self.code)
+        exc = exceptions.APIException(self.message, code=self.code)
+        exc.status_code = self.status_code
+        return exc
+
+
+class InvalidTransition(DomainError):
+    """A state change the object's transition table forbids."""
+
+    status_code = 409
+    code = "invalid_transition"
+
+    def __init__(self, *, entity: str, current: str, target: str) -> None:
+        super().__init__(f"Cannot move {entity} from '{current}' to '{target}'.", field="status")
+        self.current = current
+        self.target = target
+
+
+class AlreadyDecided(DomainError):
+    status_code = 409
+    code = "already_decided"
+
+
+class NotAllowed(DomainError):
+    """The actor may see the object but may not do this to it."""
+
+    status_code = 403
+    code = "permission_denied"

@@ -1,0 +1,47 @@
+"""Load demo data: programs, teams, one user per role, and each app's believable records."""
+
+from __future__ import annotations
+
+import importlib
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from agents.demo import DEMO_PASSWORD, demo_logins
+from agents.models import User
+
+
+class Command(BaseCommand):
+    help = "Create demo data, idempotently. --scale N adds N generated customers with history for benchmarks."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--scale", type=int, default=0, help="generated customers to add (bulk, for benchmarks)")
+        parser.add_argument("--force", action="store_true", help="run even with DEBUG off (never on production data)")
+        parser.add_argument("--if-empty", action="store_true", help="do nothing when the demo users already exist")
+
+    def handle(self, *args: Any, scale: int, force: bool, if_empty: bool, **options: Any) -> None:
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo refuses to run with DEBUG off: it creates users with a known password. "
+                "Use --force if you mean it."
+            )
+        if scale < 0:
+            raise CommandError("--scale must be zero or a positive number of customers.")
+        if if_empty and User.objects.filter(username="agent").exists():
+            self.stdout.write("Demo data already loaded.")
+            return
+        started = time.monotonic()
+        for module_name in settings.DEMO_SEEDERS:
+            try:
+                module = importlib.import_module(module_name)
+            except ModuleNotFoundError as exc:
+                if exc.name != module_name:
+                    raise
+                continue  # that app has no demo data yet
+            module.seed(scale=scale, stdout=self.stdout)
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f}s."))
+        self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
+        for username, role in demo_logins():
+            self.stdout.write(f"  {username:<22} {role}")

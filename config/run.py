@@ -1,0 +1,144 @@
+"""`make run`: the whole product on one machine, until Ctrl-C.
+
+Starts the embedded PostgreSQL and Redis unless DATABASE_URL / REDIS_URL are
+set, migrates, loads the demo data the first time, then runs the web server,
+a Celery worker and Celery beat. Ctrl-C stops every process it started,
+including the embedded servers it had to start.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from config import embedded
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+HOST = os.environ.get("SWITCHBOARD_HOST", "127.0.0.1")
+PORT = os.environ.get("SWITCHBOARD_PORT", "8000")
+
+
+def _say(message: str) -> None:
+    print(f"[switchboard] {message}", flush=True)
+
+
+def _prepare_environment() -> tuple[dict[str, str], list[str]]:
+    env = os.environ.copy()
+    started: list[str] = []
+    if not env.get("DATABASE_URL"):
+        if not embedded.postgres_is_running():
+            _say("starting embedded PostgreSQL (data in var/pgdata)")
+            started.append("postgres")
+        env["DATABASE_URL"] = embedded.postgres_url()
+    else:
+        _say("using DATABASE_URL")
+    if not env.get("REDIS_URL"):
+        if not embedded.redis_is_running():
+            _say("starting embedded Redis (data in var/redis)")
+            started.append("redis")
+        env["REDIS_URL"] = embedded.redis_url()
+    else:
+        _say("using REDIS_URL")
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    return env, started
+
+
+def _manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, check=True)
+
+
+def _wait_for_web(url: str, processes: dict[str, subprocess.Popen[bytes]], timeout: float = 60) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if processes["web"].poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our own loopback URL
+                if response.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
+def _stop(processes: dict[str, subprocess.Popen[bytes]]) -> None:
+    for proc in processes.values():
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    for name, proc in processes.items():
+        try:
+            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            _say(f"{name} did not stop in time; killing it")
+            proc.kill()
+            proc.wait()
+
+
+def main() -> int:
+    env, started = _prepare_environment()
+    processes: dict[str, subprocess.Popen[bytes]] = {}
+    # Ctrl-C reaches the children through the terminal's process group; we only wait and tidy up.
+    stopping = False
+
+    def _on_signal(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, _on_signal)
+    signal.signal(signal.SIGTERM, _on_signal)
+    try:
+        _say("applying migrations")
+        _manage(env, "migrate", "--noinput")
+        _manage(env, "seed_demo", "--if-empty")
+        python = sys.executable
+        commands = {
+            "web": [python, "manage.py", "runserver", f"{HOST}:{PORT}", "--noreload"],
+            "worker": [
+                python, "-m", "celery", "-A", "config", "worker", "-l", "INFO",
+                "--concurrency", "2", "-n", "worker1@%h",
+            ],
+            "beat": [
+                python, "-m", "celery", "-A", "config", "beat", "-l", "INFO",
+                "-s", str(embedded.VAR_DIR / "celerybeat-schedule"),
+            ],
+        }  # fmt: skip
+        embedded.VAR_DIR.mkdir(parents=True, exist_ok=True)
+        for name, command in commands.items():
+            processes[name] = subprocess.Popen(command, cwd=BASE_DIR, env=env)
+        url = f"http://{HOST}:{PORT}/"
+        if _wait_for_web(url + "healthz", processes):
+            _say(f"Switchboard is running: {url}")
+            _say("demo logins, password switchboard-demo:")
+            _say("  agent, supervisor, manager, knowledge_manager, admin, integrator, agent_b")
+            _say(f"API docs: {url}api/docs/   ·   Ctrl-C stops everything")
+        else:
+            _say("the web server did not come up; see the messages above")
+            stopping = True
+        while not stopping:
+            for name, proc in processes.items():
+                if proc.poll() is not None:
+                    _say(f"{name} exited with code {proc.returncode}; stopping the rest")
+                    stopping = True
+            time.sleep(0.5)
+    except subprocess.CalledProcessError as exc:
+        _say(f"setup failed: {' '.join(map(str, exc.cmd))} exited with {exc.returncode}")
+        return 1
+    finally:
+        _say("stopping")
+        _stop(processes)
+        if "redis" in started:
+            embedded.redis_stop()
+        if "postgres" in started:
+            embedded.postgres_stop()
+        _say("stopped")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

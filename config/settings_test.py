@@ -1,0 +1,25 @@
+"""Test settings: the same stack, kept apart from a running `make run`.
+
+Tests use their own database (created by pytest-django) and their own Redis
+logical databases, so a developer's worker never takes a test's tasks.
+"""
+
+import os
+
+from config import embedded
+from config.settings import *  # noqa: F403
+from config.settings import REDIS_URL
+
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+_slot = int(_worker.removeprefix("gw") or 0) if _worker.startswith("gw") else 0
+REDIS_TEST_DB = 8 + 2 * _slot
+
+CELERY_BROKER_URL = embedded.celery_broker_url(embedded.redis_url_with_db(REDIS_URL, REDIS_TEST_DB))
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": embedded.redis_url_with_db(REDIS_URL, REDIS_TEST_DB + 1),
+        "KEY_PREFIX": f"switchboard-test-{_slot}",
+    }
+}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; never outside tests

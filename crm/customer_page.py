@@ -1,0 +1,67 @@
+"""What other apps contribute to a customer's page and timeline.
+
+An app lists callables on its AppConfig:
+
+    class TicketsConfig(AppConfig):
+        customer_panels = ["tickets.panels.open_tickets_panel"]
+        customer_timeline_sources = ["tickets.panels.ticket_timeline"]
+
+A panel callable is ``(*, customer, actor) -> Panel | None`` and must run a fixed
+number of queries whatever the customer's history (the 360 page's query count
+is pinned). A timeline source is ``(*, customer, actor, before, limit) ->
+list[TimelineEntry]``, newest first, at most ``limit`` entries older than
+``before`` (when given). The crm app merges them.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from django.apps import apps
+from django.utils.module_loading import import_string
+
+
+@dataclass(frozen=True)
+class Panel:
+    key: str
+    title: str
+    template: str
+    context: dict[str, Any]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    kind: str  # "call", "ticket", "note", "approval", "follow_up", ...
+    at: datetime
+    object_id: int
+    title: str
+    summary: str = ""
+    url: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@cache
+def _hooks(attribute: str) -> tuple[Callable[..., Any], ...]:
+    found: list[Callable[..., Any]] = []
+    for config in apps.get_app_configs():
+        found.extend(import_string(path) for path in getattr(config, attribute, ()))
+    return tuple(found)
+
+
+def panels_for(*, customer: Any, actor: Any) -> list[Panel]:
+    panels = [panel for hook in _hooks("customer_panels") if (panel := hook(customer=customer, actor=actor))]
+    return sorted(panels, key=lambda p: (p.order, p.key))
+
+
+def timeline_for(*, customer: Any, actor: Any, before: datetime | None = None, limit: int = 50) -> list[TimelineEntry]:
+    streams = [
+        hook(customer=customer, actor=actor, before=before, limit=limit) for hook in _hooks("customer_timeline_sources")
+    ]
+    merged = heapq.merge(*streams, key=lambda entry: entry.at, reverse=True)
+    return [entry for _, entry in zip(range(limit), merged, strict=False)]

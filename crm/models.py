@@ -1,0 +1,178 @@
+"""Customers, their contact points and notes, and the call log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+
+from agents.models import Program, TimeStamped, validate_time_zone
+
+
+class Organization(TimeStamped):
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="organizations")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["program", "name"], name="crm_organization_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Customer(TimeStamped):
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="customers")
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="customers"
+    )
+    name = models.CharField(max_length=200)
+    preferred_language = models.CharField(max_length=8, default="en")
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    preferred_agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="preferred_by"
+    )
+    tags = ArrayField(models.CharField(max_length=40), default=list, blank=True)
+    vip = models.BooleanField(default=False)
+    marketing_consent = models.BooleanField(default=False)
+    do_not_call = models.BooleanField(default=False)
+    # Retention and erasure never touch a customer under legal hold.
+    legal_hold = models.BooleanField(default=False)
+    last_activity_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["program", "name"], name="crm_customer_program_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CustomerPhone(TimeStamped):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="phones")
+    number = models.CharField(max_length=20, db_index=True, help_text="E.164")
+    label = models.CharField(max_length=30, blank=True)
+    is_primary = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-is_primary", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "number"], name="crm_phone_unique_per_customer"),
+            models.UniqueConstraint(fields=["customer"], condition=Q(is_primary=True), name="crm_phone_one_primary"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CustomerEmail(TimeStamped):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="emails")
+    address = models.EmailField(max_length=254, db_index=True)
+    is_primary = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-is_primary", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "address"], name="crm_email_unique_per_customer"),
+            models.UniqueConstraint(fields=["customer"], condition=Q(is_primary=True), name="crm_email_one_primary"),
+        ]
+
+    def __str__(self) -> str:
+        return self.address
+
+
+class NoteFlag(models.TextChoices):
+    NONE = "", "No flag"
+    CAUTION = "caution", "Caution"
+    DIFFICULT = "difficult", "Difficult"
+    VIP = "vip", "VIP"
+    VULNERABLE = "vulnerable", "Vulnerable customer"
+
+
+class Note(TimeStamped):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    body = models.TextField()
+    flag = models.CharField(max_length=16, choices=NoteFlag.choices, blank=True, default=NoteFlag.NONE)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["customer", "-created_at"], name="crm_note_customer_recent"),
+            models.Index(fields=["customer"], condition=~Q(flag=""), name="crm_note_flagged"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Note {self.pk} on customer {self.customer_id}"
+
+
+class CallDirection(models.TextChoices):
+    INBOUND = "inbound", "Inbound"
+    OUTBOUND = "outbound", "Outbound"
+
+
+class Disposition(models.TextChoices):
+    RESOLVED = "resolved", "Resolved"
+    FOLLOW_UP = "follow_up", "Follow-up needed"
+    TRANSFERRED = "transferred", "Transferred"
+    ESCALATED = "escalated", "Escalated"
+    VOICEMAIL = "voicemail", "Voicemail"
+    NO_ANSWER = "no_answer", "No answer"
+    WRONG_NUMBER = "wrong_number", "Wrong number"
+    CALLBACK_SCHEDULED = "callback_scheduled", "Callback scheduled"
+    ABANDONED = "abandoned", "Abandoned"
+
+
+class Call(TimeStamped):
+    """One call in the log. Telephony upserts by ``external_id``; the agent may log it by hand."""
+
+    # NULL, not "", for calls logged by hand: the unique constraint must ignore them.
+    external_id = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
+    direction = models.CharField(max_length=10, choices=CallDirection.choices)
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="calls")
+    customer = models.ForeignKey(Customer, null=True, blank=True, on_delete=models.SET_NULL, related_name="calls")
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="calls"
+    )
+    phone_number = models.CharField(max_length=20, blank=True, help_text="The customer's number, E.164")
+    dialed_number = models.CharField(max_length=20, blank=True, help_text="The number called, E.164")
+    queued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(db_index=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    wait_seconds = models.PositiveIntegerField(default=0)
+    talk_seconds = models.PositiveIntegerField(default=0)
+    hold_seconds = models.PositiveIntegerField(default=0)
+    wrap_up_seconds = models.PositiveIntegerField(default=0)
+    disposition = models.CharField(max_length=24, choices=Disposition.choices, blank=True)
+    notes = models.TextField(blank=True)
+    ticket = models.ForeignKey("tickets.Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="calls")
+    first_contact_resolution = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "external_id"], name="crm_call_external_id_unique"),
+        ]
+        indexes = [models.Index(fields=["customer", "-started_at"], name="crm_call_customer_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()} call {self.pk}"
+
+
+class CustomerAccess(models.Model):
+    """Who opened which customer record, when: one insert per view, read by admins."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="accesses")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["customer", "-at"], name="crm_access_customer_recent")]
+        verbose_name_plural = "customer accesses"
+
+    def __str__(self) -> str:
+        return f"{self.user_id} viewed {self.customer_id} at {self.at:%Y-%m-%d %H:%M}"
