@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from agents.models import Program, Role, Team, User
 from agents.tests.factories import ProgramFactory, TeamFactory, make_user
+
+BASE_DIR = Path(__file__).resolve().parent
 
 
 @dataclass
@@ -45,3 +55,93 @@ def world(db: None) -> World:
     return World(
         program_a, program_b, team_a, team_b, agent, supervisor, manager, knowledge_manager, admin, integrator, agent_b
     )
+
+
+# --- Real Celery workers --------------------------------------------------------
+
+
+class WorkerProcesses:
+    """Real ``celery worker`` / ``celery beat`` processes on the test broker and test database.
+
+    Tests using it must be ``django_db(transaction=True)``: a worker is another
+    process and only sees committed rows.
+    """
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        self.processes: list[subprocess.Popen[bytes]] = []
+
+    def start_worker(self, name: str = "w1", *, concurrency: int = 2, extra: tuple[str, ...] = ()) -> subprocess.Popen[bytes]:
+        command = [
+            sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "WARNING",
+            "--concurrency", str(concurrency), "-n", f"{name}@%h", "--without-mingle", "--without-gossip", *extra,
+        ]  # fmt: skip
+        return self._spawn(command)
+
+    def start_beat(self, name: str = "beat1") -> subprocess.Popen[bytes]:
+        schedule = Path(tempfile.mkdtemp(prefix="switchboard-beat-")) / f"{name}-schedule"
+        command = [sys.executable, "-m", "celery", "-A", "config", "beat", "-l", "WARNING", "-s", str(schedule)]
+        return self._spawn(command)
+
+    def _spawn(self, command: list[str]) -> subprocess.Popen[bytes]:
+        proc = subprocess.Popen(command, cwd=BASE_DIR, env=self.env, start_new_session=True)
+        self.processes.append(proc)
+        return proc
+
+    def stop(self, proc: subprocess.Popen[bytes], *, kill: bool = False) -> None:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL if kill else signal.SIGTERM)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+    def stop_all(self) -> None:
+        for proc in self.processes:
+            self.stop(proc)
+
+
+@pytest.fixture
+def celery_processes(transactional_db: None, settings: Any) -> Iterator[WorkerProcesses]:
+    """Start real workers/beats with ``celery_processes.start_worker()``; all are stopped afterwards."""
+    from django.db import connection
+
+    params = connection.settings_dict
+    env = os.environ.copy()
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings_test",
+            # The worker must use the test database pytest-django created, not the dev one.
+            "DATABASE_URL": _database_url(params),
+            "REDIS_URL": settings.REDIS_URL,
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    _purge_test_broker(settings)
+    workers = WorkerProcesses(env)
+    yield workers
+    workers.stop_all()
+    _purge_test_broker(settings)
+
+
+def _database_url(params: dict[str, Any]) -> str:
+    from urllib.parse import quote
+
+    user = quote(params.get("USER") or "")
+    password = quote(params.get("PASSWORD") or "")
+    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host = params.get("HOST") or ""
+    port = params.get("PORT") or ""
+    name = params["NAME"]
+    if host.startswith("/"):
+        return f"postgresql://{auth}/{name}?host={quote(host)}" + (f"&port={port}" if port else "")
+    return f"postgresql://{auth}{host}{':' + str(port) if port else ''}/{name}"
+
+
+def _purge_test_broker(settings: Any) -> None:
+    import redis
+
+    url = settings.CELERY_BROKER_URL
+    url = "unix://" + url[len("redis+socket://") :] if url.startswith("redis+socket://") else url
+    redis.Redis.from_url(url).flushdb()

@@ -6,7 +6,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from config import views
 
 api_v1 = [
-    # Each app appends its API routes here.
+    path("", include("agents.api.urls")),
+    path("", include("crm.api.urls")),
+    path("", include("tickets.api.urls")),
+    path("", include("knowledge.api.urls")),
 ]
 
 urlpatterns = [
@@ -19,6 +22,10 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("crm.urls")),
+    path("", include("tickets.urls")),
+    path("", include("knowledge.urls")),
+    path("", include("agents.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -11,6 +11,9 @@ number of queries whatever the customer's history (the 360 page's query count
 is pinned). A timeline source is ``(*, customer, actor, before, limit) ->
 list[TimelineEntry]``, newest first, at most ``limit`` entries older than
 ``before`` (when given). The crm app merges them.
+
+The agent workspace (``/``) works the same way with ``workspace_panels``:
+callables ``(*, actor) -> Panel | None`` (overdue follow-ups, my tickets, ...).
 """
 
 from __future__ import annotations
@@ -65,3 +68,8 @@ def timeline_for(*, customer: Any, actor: Any, before: datetime | None = None, l
     ]
     merged = heapq.merge(*streams, key=lambda entry: entry.at, reverse=True)
     return [entry for _, entry in zip(range(limit), merged, strict=False)]
+
+
+def workspace_panels_for(*, actor: Any) -> list[Panel]:
+    panels = [panel for hook in _hooks("workspace_panels") if (panel := hook(actor=actor))]
+    return sorted(panels, key=lambda p: (p.order, p.key))

@@ -14,3 +14,18 @@
     }
   });
 })();
+
+// A service refused an htmx action: show its message where the page shows messages.
+document.body && document.body.addEventListener("switchboard:error", function (event) {
+  let box = document.querySelector(".messages");
+  if (!box) {
+    box = document.createElement("ul");
+    box.className = "messages";
+    box.setAttribute("role", "status");
+    document.querySelector("main").before(box);
+  }
+  const item = document.createElement("li");
+  item.className = "msg msg-error";
+  item.textContent = event.detail.value;
+  box.replaceChildren(item);
+});

@@ -1,0 +1,40 @@
+"""Domain errors in the web UI become a message, never a 500 (DESIGN.md invariant 8)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from config.errors import DomainError
+
+
+class DomainErrorMiddleware:
+    """A service's refusal that a view did not handle itself.
+
+    Full page: the message is flashed and the browser goes back where it came from.
+    htmx request: the message comes back as the response body with the error's
+    status, and ``HX-Reswap: none`` keeps the page as it was, so nothing typed is lost.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
+            return None
+        if getattr(request, "htmx", False):
+            response = HttpResponse(exception.message, status=exception.status_code, content_type="text/plain")
+            response["HX-Reswap"] = "none"
+            response["HX-Trigger"] = json.dumps({"switchboard:error": exception.message})
+            return response
+        messages.error(request, exception.message)
+        referer = request.headers.get("referer", "")
+        safe = url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()})
+        return HttpResponseRedirect(referer if safe and referer else "/")

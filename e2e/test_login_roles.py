@@ -1,0 +1,49 @@
+"""Each role logs in through the real form and sees its own navigation."""
+
+import pytest
+
+from e2e.conftest import login
+
+EXPECTED_NAV = {
+    "agent": {"workspace"},
+    "supervisor": {"workspace"},
+    "manager": {"workspace"},
+    "knowledge_manager": set(),
+    "admin": {"workspace", "admin"},
+    "integrator": {"api-docs"},
+}
+NEVER = {
+    "agent": {"admin", "approvals"},
+    "supervisor": {"admin"},
+    "manager": {"admin"},
+    "knowledge_manager": {"admin", "approvals", "workspace"},
+    "admin": set(),
+    "integrator": {"admin", "approvals", "workspace"},
+}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("username", list(EXPECTED_NAV))
+def test_role_sees_its_navigation(page, world, username):
+    login(page, username)
+    assert "/accounts/login/" not in page.url
+    shown = set(page.locator("nav.mainnav a").evaluate_all("links => links.map(a => a.dataset.nav)"))
+    assert EXPECTED_NAV[username] <= shown, shown
+    assert not (NEVER[username] & shown), shown
+    assert page.locator(".userbox .who").inner_text().endswith(
+        {
+            "agent": "Agent",
+            "supervisor": "Supervisor",
+            "manager": "Manager",
+            "knowledge_manager": "Knowledge manager",
+            "admin": "Administrator",
+            "integrator": "Integrator",
+        }[username]
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_wrong_password_shows_error(page, world):
+    login(page, "agent", "not-the-password")
+    assert "did not match" in page.locator("[role=alert]").inner_text()
+    assert "/accounts/login/" in page.url
