@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from agents.models import Program, Role, Team, User
+
 from agents.tests.factories import ProgramFactory, TeamFactory, make_user
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -71,7 +71,9 @@ class WorkerProcesses:
         self.env = env
         self.processes: list[subprocess.Popen[bytes]] = []
 
-    def start_worker(self, name: str = "w1", *, concurrency: int = 2, extra: tuple[str, ...] = ()) -> subprocess.Popen[bytes]:
+    def start_worker(
+        self, name: str = "w1", *, concurrency: int = 2, extra: tuple[str, ...] = ()
+    ) -> subprocess.Popen[bytes]:
         command = [
             sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "WARNING",
             "--concurrency", str(concurrency), "-n", f"{name}@%h", "--without-mingle", "--without-gossip", *extra,

@@ -69,10 +69,10 @@ def seed(*, scale: int, stdout: TextIO) -> None:
         programs[spec["slug"]] = program
 
     teams: dict[str, Team] = {}
-    for spec in TEAMS:
-        team, _ = Team.objects.update_or_create(slug=spec["slug"], defaults={"name": spec["name"]})
-        team.programs.set([programs[slug] for slug in spec["programs"]])
-        teams[spec["slug"]] = team
+    for team_spec in TEAMS:
+        team, _ = Team.objects.update_or_create(slug=team_spec["slug"], defaults={"name": team_spec["name"]})
+        team.programs.set([programs[slug] for slug in team_spec["programs"]])
+        teams[team_spec["slug"]] = team
 
     for username, role, first, last, tz, languages, memberships, direct in USERS:
         user = User.objects.filter(username=username).first()

@@ -21,6 +21,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("SWITCHBOARD_VAR_DIR", BASE_DIR / "var")).resolve()
@@ -63,7 +64,7 @@ def postgres_is_running() -> bool:
     return True
 
 
-def _import_pgserver():  # type: ignore[no-untyped-def]
+def _import_pgserver() -> ModuleType:
     # pgserver keeps its lock file in the XDG runtime dir; keep it inside var/ like the rest.
     os.environ.setdefault("XDG_RUNTIME_DIR", str(VAR_DIR / "run"))
     Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -103,7 +104,8 @@ def postgres_stop() -> bool:
     _import_pgserver()
     from pgserver import _commands
 
-    _commands.pg_ctl(["-w", "stop", "-m", "fast"], pgdata=_pgdata(), user="pgserver" if os.geteuid() == 0 else None)
+    # pg_ctl is generated at import time, so type checkers cannot see it.
+    _commands.pg_ctl(  # type: ignore[attr-defined]["-w", "stop", "-m", "fast"], pgdata=_pgdata(), user="pgserver" if os.geteuid() == 0 else None)
     return True
 
 

@@ -30,15 +30,19 @@ def test_role_sees_its_navigation(page, world, username):
     shown = set(page.locator("nav.mainnav a").evaluate_all("links => links.map(a => a.dataset.nav)"))
     assert EXPECTED_NAV[username] <= shown, shown
     assert not (NEVER[username] & shown), shown
-    assert page.locator(".userbox .who").inner_text().endswith(
-        {
-            "agent": "Agent",
-            "supervisor": "Supervisor",
-            "manager": "Manager",
-            "knowledge_manager": "Knowledge manager",
-            "admin": "Administrator",
-            "integrator": "Integrator",
-        }[username]
+    assert (
+        page.locator(".userbox .who")
+        .inner_text()
+        .endswith(
+            {
+                "agent": "Agent",
+                "supervisor": "Supervisor",
+                "manager": "Manager",
+                "knowledge_manager": "Knowledge manager",
+                "admin": "Administrator",
+                "integrator": "Integrator",
+            }[username]
+        )
     )
 
 

@@ -1,4 +1,4 @@
-"""People and organisation: users and roles, teams, programs, and the audit log."""
+"""People and organisation: users and roles, teams, programs."""
 
 from __future__ import annotations
 
@@ -110,53 +110,3 @@ class Membership(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.team}" + (" (supervisor)" if self.is_supervisor else "")
-
-
-class AuditEvent(models.Model):
-    """Append-only: who did what, when, from where, to which object. Never customer PII.
-
-    A database trigger (migration 0002) refuses UPDATE and DELETE; only the
-    retention job may delete, after setting ``switchboard.retention`` locally.
-    """
-
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    # Survives a renamed user and names system actors ("system", "celery").
-    actor_label = models.CharField(max_length=150)
-    action = models.CharField(max_length=64, db_index=True)
-    object_type = models.CharField(max_length=64, blank=True)
-    object_id = models.CharField(max_length=64, blank=True)
-    program = models.ForeignKey(Program, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    data = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"], name="agents_audit_object_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action}"
-
-
-class Notification(TimeStamped):
-    """An in-app message to one user (and an email when configured).
-
-    ``dedupe_key`` is unique: a reminder, warning or decision notice that two
-    workers both try to send is stored once (DESIGN.md invariant 2).
-    """
-
-    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=40)
-    title = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
-    url = models.CharField(max_length=300, blank=True)
-    dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"], name="agents_notif_inbox")]
-
-    def __str__(self) -> str:
-        return f"{self.kind} for {self.recipient_id}: {self.title}"

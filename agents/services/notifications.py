@@ -1,0 +1,70 @@
+"""In-app notifications, emailed too when configured."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from agents.models import Notification, User
+from config.errors import NotAllowed
+
+
+def notification_send(
+    *,
+    recipient: User,
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    dedupe_key: str | None = None,
+) -> tuple[Notification, bool]:
+    """Store an in-app notification once per ``dedupe_key``; emails it after commit when enabled.
+
+    Returns ``(notification, created)``. Safe to call twice with the same key: the
+    unique constraint makes the second call a no-op, even from another worker.
+    """
+    from crm.redaction import redact_text
+
+    values = {"kind": kind, "title": redact_text(title)[:200], "body": redact_text(body), "url": url}
+    if dedupe_key is None:
+        notification = Notification.objects.create(recipient=recipient, **values)
+        created = True
+    else:
+        notification, created = Notification.objects.get_or_create(
+            dedupe_key=dedupe_key, defaults={"recipient": recipient, **values}
+        )
+    if created and settings.EMAIL_NOTIFICATIONS and recipient.email:
+        from agents.tasks import notification_email
+
+        notification_email.delay_on_commit(notification.pk)
+    return notification, created
+
+
+def notification_mark_read(*, notification: Notification, actor: User) -> Notification:
+    if notification.recipient_id != actor.pk:
+        raise NotAllowed("This notification is not yours.")
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at", "updated_at"])
+    return notification
+
+
+def notification_email_send(*, notification_id: int) -> bool:
+    """Email one notification; stamps ``emailed_at`` so a retried task sends it once."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update().select_related("recipient").filter(pk=notification_id).first()
+        )
+        if notification is None or notification.emailed_at is not None:
+            return False
+        send_mail(
+            subject=f"[Switchboard] {notification.title}",
+            message=notification.body + (f"\n\n{notification.url}" if notification.url else ""),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[notification.recipient.email],
+        )
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at", "updated_at"])
+    return True
