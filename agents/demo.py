@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TextIO
+from typing import Any, TextIO
 
 from django.db import transaction
 
@@ -21,7 +21,7 @@ PROGRAMS = [
     },
 ]
 
-TEAMS = [
+TEAMS: list[dict[str, Any]] = [
     {"slug": "acme-front", "name": "Acme front line", "programs": ["acme-bakery"]},
     {"slug": "acme-billing", "name": "Acme billing", "programs": ["acme-bakery"]},
     {"slug": "acme-tier2", "name": "Acme tier 2", "programs": ["acme-bakery"]},

@@ -105,7 +105,8 @@ def postgres_stop() -> bool:
     from pgserver import _commands
 
     # pg_ctl is generated at import time, so type checkers cannot see it.
-    _commands.pg_ctl(  # type: ignore[attr-defined]["-w", "stop", "-m", "fast"], pgdata=_pgdata(), user="pgserver" if os.geteuid() == 0 else None)
+    pg_ctl = _commands.pg_ctl  # type: ignore[attr-defined]
+    pg_ctl(["-w", "stop", "-m", "fast"], pgdata=_pgdata(), user="pgserver" if os.geteuid() == 0 else None)
     return True
 
 
