@@ -13,7 +13,9 @@ list[TimelineEntry]``, newest first, at most ``limit`` entries older than
 ``before`` (when given). The crm app merges them.
 
 The agent workspace (``/``) works the same way with ``workspace_panels``:
-callables ``(*, actor) -> Panel | None`` (overdue follow-ups, my tickets, ...).
+callables ``(*, actor) -> Panel | None`` (overdue follow-ups, my tickets, ...),
+and so do the ticket page (``ticket_panels``: ``(*, ticket, actor)``) and the
+call page (``call_panels``: ``(*, call, actor)``): use ``panels_from(hook, **kwargs)``.
 """
 
 from __future__ import annotations
@@ -58,8 +60,7 @@ def _hooks(attribute: str) -> tuple[Callable[..., Any], ...]:
 
 
 def panels_for(*, customer: Any, actor: Any) -> list[Panel]:
-    panels = [panel for hook in _hooks("customer_panels") if (panel := hook(customer=customer, actor=actor))]
-    return sorted(panels, key=lambda p: (p.order, p.key))
+    return panels_from("customer_panels", customer=customer, actor=actor)
 
 
 def timeline_for(*, customer: Any, actor: Any, before: datetime | None = None, limit: int = 50) -> list[TimelineEntry]:
@@ -71,5 +72,10 @@ def timeline_for(*, customer: Any, actor: Any, before: datetime | None = None, l
 
 
 def workspace_panels_for(*, actor: Any) -> list[Panel]:
-    panels = [panel for hook in _hooks("workspace_panels") if (panel := hook(actor=actor))]
+    return panels_from("workspace_panels", actor=actor)
+
+
+def panels_from(hook_name: str, **kwargs: Any) -> list[Panel]:
+    """Panels any app contributes through ``hook_name`` on its AppConfig."""
+    panels = [panel for hook in _hooks(hook_name) if (panel := hook(**kwargs))]
     return sorted(panels, key=lambda p: (p.order, p.key))

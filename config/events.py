@@ -1,0 +1,46 @@
+"""Domain events: services announce what happened; subscribers (webhooks, ...) react.
+
+A service calls ``publish("ticket.created", program_id=..., payload={...})``
+inside its transaction. Subscribers run only after the transaction commits
+(DESIGN.md invariant 3), so nothing is announced that was rolled back.
+Payloads hold ids and non-personal facts; a subscriber that needs more reads it.
+
+Event names: ``ticket.created``, ``ticket.updated``, ``call.logged``,
+``approval.requested``, ``approval.decided``, ``follow_up.due``,
+``customer.erased`` (the webhook catalogue).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+
+Subscriber = Callable[[str, int | None, dict[str, Any]], None]
+_subscribers: list[Subscriber] = []
+
+EVENT_NAMES = (
+    "ticket.created",
+    "ticket.updated",
+    "call.logged",
+    "approval.requested",
+    "approval.decided",
+    "follow_up.due",
+    "customer.erased",
+)
+
+
+def subscribe(subscriber: Subscriber) -> Subscriber:
+    """Register a subscriber (usually from an AppConfig.ready); usable as a decorator."""
+    if subscriber not in _subscribers:
+        _subscribers.append(subscriber)
+    return subscriber
+
+
+def publish(event: str, *, program_id: int | None, payload: dict[str, Any]) -> None:
+    if event not in EVENT_NAMES:
+        raise ValueError(f"unknown event {event!r}; add it to config.events.EVENT_NAMES")
+    for subscriber in list(_subscribers):
+        transaction.on_commit(partial(subscriber, event, program_id, payload))

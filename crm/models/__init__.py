@@ -1,0 +1,25 @@
+"""Models of the crm app, one module per topic; import them from ``crm.models``."""
+
+from crm.models.calls import Call, CallDirection, Disposition
+from crm.models.customers import (
+    Customer,
+    CustomerAccess,
+    CustomerEmail,
+    CustomerPhone,
+    Note,
+    NoteFlag,
+    Organization,
+)
+
+__all__ = [
+    "Call",
+    "CallDirection",
+    "Customer",
+    "CustomerAccess",
+    "CustomerEmail",
+    "CustomerPhone",
+    "Disposition",
+    "Note",
+    "NoteFlag",
+    "Organization",
+]
