@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from agents.models import Program, Role, Team, User
 
+from agents.models import Program, Role, Team, User
 from agents.tests.factories import ProgramFactory, TeamFactory, make_user
 
 BASE_DIR = Path(__file__).resolve().parent

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from agents.models import Program, Team, User
+from agents.models import Notification, Program, Team, User
 from agents.permissions import served_program_ids
 
 
@@ -28,3 +28,15 @@ def team_supervisors(*, team: Team) -> QuerySet[User]:
 
 def user_teams(*, user: User) -> QuerySet[Team]:
     return Team.objects.filter(memberships__user=user, is_active=True)
+
+
+def notification_list(*, actor: Any) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=actor).order_by("-created_at", "-id")
+
+
+def notification_get(*, actor: Any, pk: int) -> Notification | None:
+    return notification_list(actor=actor).filter(pk=pk).first()
+
+
+def notification_unread_count(*, actor: Any) -> int:
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).count()

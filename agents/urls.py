@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from agents.views import notifications
 
 app_name = "agents"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("notifications/", notifications.notification_list, name="notification_list"),
+    path("notifications/badge/", notifications.notification_badge, name="notification_badge"),
+    path("notifications/read-all/", notifications.notification_read_all, name="notification_read_all"),
+    path("notifications/<int:pk>/read/", notifications.notification_read, name="notification_read"),
+]

@@ -105,7 +105,7 @@ def main() -> int:
             ],
             "beat": [
                 python, "-m", "celery", "-A", "config", "beat", "-l", "INFO",
-                "-s", str(embedded.VAR_DIR / "celerybeat-schedule"),
+                "-s", os.environ.get("CELERYBEAT_SCHEDULE_FILE", str(embedded.VAR_DIR / "celerybeat-schedule")),
             ],
         }  # fmt: skip
         embedded.VAR_DIR.mkdir(parents=True, exist_ok=True)

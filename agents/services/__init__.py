@@ -1,13 +1,19 @@
 """Writes of the agents app, one module per topic; import them from ``agents.services``."""
 
 from agents.services.audit import SYSTEM_ACTOR, audit_record, request_ip
-from agents.services.notifications import notification_email_send, notification_mark_read, notification_send
+from agents.services.notifications import (
+    notification_email_send,
+    notification_mark_all_read,
+    notification_mark_read,
+    notification_send,
+)
 from agents.services.people import user_change_role
 
 __all__ = [
     "SYSTEM_ACTOR",
     "audit_record",
     "notification_email_send",
+    "notification_mark_all_read",
     "notification_mark_read",
     "notification_send",
     "request_ip",

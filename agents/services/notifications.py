@@ -68,3 +68,9 @@ def notification_email_send(*, notification_id: int) -> bool:
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at", "updated_at"])
     return True
+
+
+def notification_mark_all_read(*, actor: User) -> int:
+    """Marks every unread notification of ``actor`` read; returns how many changed."""
+    now = timezone.now()
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=now, updated_at=now)

@@ -1,0 +1,133 @@
+"""`make run` end to end: the real orchestrator, web + worker + beat, a demo agent logging in, Ctrl-C."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from conftest import _database_url
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def run_database(django_db_blocker: Any) -> Iterator[str]:
+    """A brand-new, empty database on the test server, as on a first `make run`."""
+    from django.db import connection
+
+    params = dict(connection.settings_dict)
+    params["NAME"] = f"{params['NAME']}_make_run"
+    admin = {"dbname": "postgres", "user": params.get("USER") or None, "host": params.get("HOST") or None}
+    if params.get("PORT"):
+        admin["port"] = params["PORT"]
+    if params.get("PASSWORD"):
+        admin["password"] = params["PASSWORD"]
+    name = sql.Identifier(params["NAME"])
+    with psycopg.connect(**admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
+    yield _database_url(params)
+    with psycopg.connect(**admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+
+
+def _wait_for_line(proc: subprocess.Popen[str], pattern: str, seen: list[str], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    assert proc.stdout is not None
+    os.set_blocking(proc.stdout.fileno(), False)
+    while time.monotonic() < deadline and proc.poll() is None:
+        line = proc.stdout.readline()
+        if not line:
+            time.sleep(0.2)
+            continue
+        seen.append(line)
+        if re.search(pattern, line):
+            return True
+    return False
+
+
+def _login(base: str, username: str, password: str) -> tuple[int, str]:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{base}/accounts/login/", timeout=10).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert token, "the login page has no CSRF token"
+    form = urllib.parse.urlencode(
+        {"username": username, "password": password, "csrfmiddlewaretoken": token.group(1)}
+    ).encode()
+    request = urllib.request.Request(  # noqa: S310 - our own loopback URL
+        f"{base}/accounts/login/", data=form, headers={"Referer": f"{base}/accounts/login/"}
+    )
+    with opener.open(request, timeout=30) as response:
+        return response.status, response.geturl()
+
+
+def test_make_run_serves_the_product_and_ctrl_c_stops_everything(run_database, settings, tmp_path):
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_SETTINGS"))}
+    env.update(
+        {
+            "DATABASE_URL": run_database,
+            "REDIS_URL": settings.REDIS_URL,
+            "SWITCHBOARD_PORT": str(port),
+            "CELERYBEAT_SCHEDULE_FILE": str(tmp_path / "beat-schedule"),
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "config.run"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # Ctrl-C goes to a terminal's whole process group; so does our SIGINT
+    )
+    output: list[str] = []
+    try:
+        assert _wait_for_line(proc, r"Ctrl-C stops everything", output, timeout=240), "".join(output[-40:])
+        assert any("Switchboard is running" in line for line in output)
+        assert any("agent, supervisor, manager" in line for line in output), "demo logins are not printed"
+        base = f"http://127.0.0.1:{port}"
+        with urllib.request.urlopen(f"{base}/accounts/login/", timeout=10) as response:  # noqa: S310 - loopback
+            assert response.status == 200
+        status, landed = _login(base, "agent", "switchboard-demo")
+        assert status == 200
+        assert not landed.rstrip("/").endswith("/accounts/login"), "the demo agent could not log in"
+        # The worker and beat were started too: they report in the log.
+        assert _wait_for_line(proc, r"celery@|beat: Starting", output, timeout=60), "".join(output[-40:])
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            raise
+        if proc.stdout:
+            output.extend(proc.stdout.read().splitlines(keepends=True))
+    assert proc.returncode == 0, "".join(output[-40:])
+    assert any("stopped" in line for line in output)
+    # Nothing it started is left behind in its process group.
+    leftovers = subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True, text=True).stdout.split()
+    assert leftovers == []
