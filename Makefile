@@ -34,7 +34,7 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/djlint templates agents/templates crm/templates tickets/templates knowledge/templates --lint
+	$(BIN)/djlint $(wildcard templates */templates) --lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 format: $(VENV)/.dev-installed

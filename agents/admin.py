@@ -7,7 +7,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 
 from agents import services
-from agents.models import AuditEvent, Membership, Program, ProgramPhoneNumber, Team, User
+from agents.models import AuditEvent, Membership, Notification, Program, ProgramPhoneNumber, Team, User
 
 
 class ProgramPhoneNumberInline(admin.TabularInline):
@@ -81,3 +81,13 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "recipient", "created_at", "read_at", "emailed_at"]
+    list_filter = ["kind", ("read_at", admin.EmptyFieldListFilter)]
+    search_fields = ["title", "recipient__username"]
+    list_select_related = ["recipient"]
+    raw_id_fields = ["recipient"]
+    readonly_fields = ["dedupe_key", "emailed_at"]
