@@ -25,6 +25,7 @@ EVENT_NAMES = (
     "ticket.created",
     "ticket.updated",
     "call.logged",
+    "call.updated",
     "approval.requested",
     "approval.decided",
     "follow_up.due",

@@ -1,5 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from crm import views
 
 app_name = "crm"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("customers/", views.customer_list, name="customer_list"),
+    path("customers/new/", views.customer_create_view, name="customer_create"),
+    path("customers/lookup/", views.customer_lookup, name="customer_lookup"),
+    path("customers/<int:pk>/", views.customer_detail, name="customer_detail"),
+    path("customers/<int:pk>/edit/", views.customer_edit, name="customer_edit"),
+    path("customers/<int:pk>/timeline/", views.customer_timeline, name="customer_timeline"),
+    path("customers/<int:pk>/notes/", views.note_add, name="note_add"),
+    path("customers/<int:pk>/calls/start/", views.call_start, name="call_start"),
+    path("calls/<int:pk>/", views.call_detail, name="call_detail"),
+    path("calls/<int:pk>/finish/", views.call_finish, name="call_finish"),
+]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Reverse
 
 from agents.models import Program, TimeStamped, validate_time_zone
 
@@ -17,6 +19,7 @@ class Organization(TimeStamped):
     class Meta:
         ordering = ["name"]
         constraints = [models.UniqueConstraint(fields=["program", "name"], name="crm_organization_unique_name")]
+        indexes = [GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="crm_org_name_trgm")]
 
     def __str__(self) -> str:
         return self.name
@@ -44,7 +47,11 @@ class Customer(TimeStamped):
 
     class Meta:
         ordering = ["name", "id"]
-        indexes = [models.Index(fields=["program", "name"], name="crm_customer_program_name")]
+        indexes = [
+            models.Index(fields=["program", "name"], name="crm_customer_program_name"),
+            # Typo-tolerant, as-you-type name search (pg_trgm).
+            GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="crm_customer_name_trgm"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -62,6 +69,8 @@ class CustomerPhone(TimeStamped):
             models.UniqueConstraint(fields=["customer", "number"], name="crm_phone_unique_per_customer"),
             models.UniqueConstraint(fields=["customer"], condition=Q(is_primary=True), name="crm_phone_one_primary"),
         ]
+        # "Ends with 0100": a prefix scan over the reversed number.
+        indexes = [models.Index(OpClass(Reverse("number"), name="text_pattern_ops"), name="crm_phone_reversed")]
 
     def __str__(self) -> str:
         return self.number

@@ -29,3 +29,24 @@ document.body && document.body.addEventListener("switchboard:error", function (e
   item.textContent = event.detail.value;
   box.replaceChildren(item);
 });
+
+// Ctrl+Enter (Cmd+Enter) in a form marked data-ctrl-enter submits it: agents type notes while talking.
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) return;
+  const form = event.target && event.target.closest && event.target.closest("form[data-ctrl-enter]");
+  if (form) {
+    event.preventDefault();
+    form.requestSubmit();
+  }
+});
+
+// A running call timer: any element with data-timer-start (ISO time) counts up.
+setInterval(function () {
+  document.querySelectorAll("[data-timer-start]").forEach(function (el) {
+    const started = Date.parse(el.getAttribute("data-timer-start"));
+    if (isNaN(started)) return;
+    const seconds = Math.max(0, Math.floor((Date.now() - started) / 1000));
+    const minutes = Math.floor(seconds / 60);
+    el.textContent = minutes + ":" + String(seconds % 60).padStart(2, "0");
+  });
+}, 1000);

@@ -1,0 +1,170 @@
+"""Customer, lookup, note and call representations (field names are a contract: DESIGN.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from crm.models import Call, CallDirection, Customer, CustomerEmail, CustomerPhone, Disposition, Note, NoteFlag
+
+FLAG_HELP = "One of: " + ", ".join(NoteFlag.values[1:])
+
+
+class PhoneSerializer(serializers.ModelSerializer):
+    number = serializers.CharField(max_length=40, help_text="Any common format on input; E.164 on output.")
+
+    class Meta:
+        model = CustomerPhone
+        fields = ["number", "label", "is_primary"]
+
+
+class EmailSerializer(serializers.ModelSerializer):
+    address = serializers.EmailField()
+
+    class Meta:
+        model = CustomerEmail
+        fields = ["address", "is_primary"]
+
+
+class CustomerSerializer(serializers.ModelSerializer):
+    organization = serializers.SerializerMethodField()
+    phones = PhoneSerializer(many=True, read_only=True)
+    emails = EmailSerializer(many=True, read_only=True)
+    flags = serializers.SerializerMethodField(help_text="Flags of the customer's flagged notes, newest first.")
+
+    class Meta:
+        model = Customer
+        fields = [
+            "id",
+            "created_at",
+            "updated_at",
+            "name",
+            "program",
+            "organization",
+            "phones",
+            "emails",
+            "preferred_language",
+            "time_zone",
+            "preferred_agent",
+            "tags",
+            "do_not_call",
+            "vip",
+            "marketing_consent",
+            "flags",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_organization(self, customer: Customer) -> str | None:
+        return customer.organization.name if customer.organization else None
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.CharField(help_text="caution, difficult, vip, vulnerable"))
+    )
+    def get_flags(self, customer: Customer) -> list[str]:
+        notes = getattr(customer, "flagged_notes", None)
+        if notes is None:
+            notes = customer.notes.exclude(flag="")
+        return list(dict.fromkeys(note.flag for note in notes))
+
+
+class CustomerInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    program = serializers.IntegerField(required=False, help_text="Required when you serve several programs.")
+    organization = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    phones = PhoneSerializer(many=True, required=False)
+    emails = EmailSerializer(many=True, required=False)
+    preferred_language = serializers.CharField(max_length=8, required=False)
+    time_zone = serializers.CharField(max_length=64, required=False)
+    preferred_agent = serializers.IntegerField(required=False, allow_null=True)
+    tags = serializers.ListField(child=serializers.CharField(max_length=40), required=False)
+    do_not_call = serializers.BooleanField(required=False)
+    vip = serializers.BooleanField(required=False)
+    marketing_consent = serializers.BooleanField(required=False)
+
+
+class LookupInputSerializer(serializers.Serializer):
+    phone = serializers.CharField(max_length=40, help_text="The caller's number, any common format.")
+    dialed = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, help_text="The number the customer called (picks the program)."
+    )
+
+
+class LookupOutputSerializer(serializers.Serializer):
+    results = CustomerSerializer(many=True, help_text="Best match first.")
+
+
+class NoteSerializer(serializers.ModelSerializer):
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    flag = serializers.ChoiceField(choices=NoteFlag.choices, required=False, allow_blank=True)
+
+    class Meta:
+        model = Note
+        fields = ["id", "created_at", "updated_at", "body", "flag", "author"]
+        read_only_fields = ["id", "created_at", "updated_at", "author"]
+
+
+class TimelineEntrySerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="call, ticket, note, approval, follow_up, ...")
+    at = serializers.DateTimeField()
+    object_id = serializers.IntegerField()
+    title = serializers.CharField()
+    summary = serializers.CharField()
+    url = serializers.CharField()
+
+
+class CallSerializer(serializers.ModelSerializer):
+    direction = serializers.ChoiceField(choices=CallDirection.choices)
+    disposition = serializers.ChoiceField(choices=Disposition.choices, required=False, allow_blank=True)
+
+    class Meta:
+        model = Call
+        fields = [
+            "id",
+            "created_at",
+            "updated_at",
+            "external_id",
+            "direction",
+            "customer",
+            "agent",
+            "program",
+            "phone_number",
+            "dialed_number",
+            "queued_at",
+            "started_at",
+            "answered_at",
+            "ended_at",
+            "wait_seconds",
+            "talk_seconds",
+            "hold_seconds",
+            "wrap_up_seconds",
+            "disposition",
+            "notes",
+            "ticket",
+            "first_contact_resolution",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+        # (program, external_id) is an upsert key here, not a uniqueness error: the view decides.
+        validators: list[Any] = []
+        extra_kwargs = {
+            "program": {"required": False},
+            "started_at": {"required": False},
+            "customer": {"queryset": Customer.objects.none()},
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and getattr(request, "user", None) is not None:
+            from agents.models import Program, User
+            from agents.permissions import served_program_ids
+            from tickets.models import Ticket
+
+            programs = served_program_ids(request.user)
+            # Related ids outside the caller's programs are "does not exist", never a leak.
+            self.fields["customer"].queryset = Customer.objects.filter(program_id__in=programs)
+            self.fields["program"].queryset = Program.objects.filter(pk__in=programs)
+            self.fields["ticket"].queryset = Ticket.objects.filter(program_id__in=programs)
+            self.fields["agent"].queryset = User.objects.filter(is_active=True)

@@ -1,0 +1,246 @@
+"""Customers, the screen pop, notes, timelines and the call log over the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.dateparse import parse_datetime
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from agents.models import Program, User
+from agents.permissions import served_program_ids
+from crm import selectors
+from crm.api.serializers import (
+    CallSerializer,
+    CustomerInputSerializer,
+    CustomerSerializer,
+    LookupInputSerializer,
+    LookupOutputSerializer,
+    NoteSerializer,
+    TimelineEntrySerializer,
+)
+from crm.customer_page import timeline_for
+from crm.models import Call, Customer
+from crm.services.calls import call_log_create, call_log_update, call_upsert
+from crm.services.customers import EmailInput, PhoneInput, customer_create, customer_update
+from crm.services.notes import note_create
+
+
+def _program_for(request: Request, program_id: int | None) -> Program:
+    served = served_program_ids(request.user)
+    if program_id is None:
+        if len(served) != 1:
+            raise serializers.ValidationError({"program": ["Say which program: you serve several."]})
+        program_id = next(iter(served))
+    if program_id not in served:
+        raise serializers.ValidationError({"program": [f"Invalid pk {program_id!r}: object does not exist."]})
+    return Program.objects.get(pk=program_id)
+
+
+def _profile(data: dict[str, Any], *, program: Program) -> dict[str, Any]:
+    profile = {
+        k: data[k]
+        for k in ("preferred_language", "time_zone", "tags", "do_not_call", "vip", "marketing_consent")
+        if k in data
+    }
+    if "preferred_agent" in data:
+        agent_id = data["preferred_agent"]
+        agent = User.objects.filter(pk=agent_id, is_active=True).first() if agent_id else None
+        if agent_id and agent is None:
+            raise serializers.ValidationError({"preferred_agent": ["Unknown user."]})
+        profile["preferred_agent"] = agent
+    return profile
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List or search customers",
+        parameters=[OpenApiParameter("q", str, description="Phone, name, email, organization or ticket number.")],
+    ),
+    retrieve=extend_schema(summary="A customer"),
+    create=extend_schema(summary="Create a customer", request=CustomerInputSerializer),
+    partial_update=extend_schema(summary="Change a customer", request=CustomerInputSerializer),
+    update=extend_schema(summary="Replace a customer's profile", request=CustomerInputSerializer),
+)
+class CustomerViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = CustomerSerializer
+    ordering_fields = ["name", "updated_at", "created_at", "id"]
+    ordering = ["id"]
+    filterset_fields = {"program": ["exact"], "updated_at": ["gte", "lte"], "vip": ["exact"], "do_not_call": ["exact"]}
+
+    def get_queryset(self) -> QuerySet[Customer]:
+        return selectors.customer_list_for_display(actor=self.request.user)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        query = request.query_params.get("q", "").strip()
+        if not query:
+            return super().list(request, *args, **kwargs)
+        matches = selectors.customer_search(actor=request.user, query=query, limit=50)
+        page = self.paginate_queryset([m.customer for m in matches])  # type: ignore[arg-type]
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = self._input(request)
+        program = _program_for(request, data.get("program"))
+        customer, _duplicates = customer_create(
+            actor=request.user,
+            program=program,
+            name=data["name"],
+            organization=data.get("organization"),
+            phones=[PhoneInput(**p) for p in data.get("phones", [])],
+            emails=[EmailInput(**e) for e in data.get("emails", [])],
+            **_profile(data, program=program),
+        )
+        output = selectors.customer_get(actor=request.user, pk=customer.pk)
+        return Response(self.get_serializer(output).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        customer = self.get_object()
+        data = self._input(request, partial=kwargs.get("partial", False))
+        changes = _profile(data, program=customer.program)
+        if "name" in data:
+            changes["name"] = data["name"]
+        customer_update(
+            actor=request.user,
+            customer=customer,
+            organization=data.get("organization"),
+            phones=[PhoneInput(**p) for p in data["phones"]] if "phones" in data else None,
+            emails=[EmailInput(**e) for e in data["emails"]] if "emails" in data else None,
+            **changes,
+        )
+        return Response(self.get_serializer(selectors.customer_get(actor=request.user, pk=customer.pk)).data)
+
+    def _input(self, request: Request, partial: bool = False) -> dict[str, Any]:
+        serializer = CustomerInputSerializer(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    @extend_schema(
+        summary="Screen pop: customers with this phone number",
+        request=LookupInputSerializer,
+        responses=LookupOutputSerializer,
+    )
+    @action(detail=False, methods=["post"])
+    def lookup(self, request: Request) -> Response:
+        serializer = LookupInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        found = selectors.customer_lookup(
+            actor=request.user,
+            phone=serializer.validated_data["phone"],
+            dialed=serializer.validated_data.get("dialed", ""),
+        )
+        return Response({"results": CustomerSerializer(found, many=True).data})
+
+    @extend_schema(
+        summary="The customer's history, newest first",
+        parameters=[OpenApiParameter("before", str, description="ISO time: entries older than this (next page).")],
+        responses=TimelineEntrySerializer(many=True),
+    )
+    @action(detail=True, methods=["get"])
+    def timeline(self, request: Request, pk: str | None = None) -> Response:
+        customer = self.get_object()
+        before = parse_datetime(request.query_params.get("before", ""))
+        entries = timeline_for(customer=customer, actor=request.user, before=before, limit=50)
+        return Response(TimelineEntrySerializer(entries, many=True).data)
+
+    @extend_schema(
+        summary="Notes on the customer (POST adds one)", request=NoteSerializer, responses=NoteSerializer(many=True)
+    )
+    @action(detail=True, methods=["get", "post"])
+    def notes(self, request: Request, pk: str | None = None) -> Response:
+        customer = self.get_object()
+        if request.method == "POST":
+            serializer = NoteSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            note = note_create(
+                actor=request.user,
+                customer=customer,
+                body=serializer.validated_data["body"],
+                flag=serializer.validated_data.get("flag", ""),
+            )
+            return Response(NoteSerializer(note).data, status=status.HTTP_201_CREATED)
+        flagged = request.query_params.get("flagged") in {"1", "true"}
+        notes = selectors.note_list(actor=request.user, customer=customer, flagged_only=flagged)
+        page = self.paginate_queryset(notes)  # type: ignore[arg-type]
+        return self.get_paginated_response(NoteSerializer(page, many=True).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="The call log"),
+    retrieve=extend_schema(summary="A call"),
+    create=extend_schema(
+        summary="Log a call (upsert by external_id)",
+        description="A POST with an `external_id` already logged in the same program updates that call and "
+        "answers 200 instead of 201, so telephony may resend events safely.",
+    ),
+    partial_update=extend_schema(summary="Update a call (e.g. at hang-up)"),
+)
+class CallViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = CallSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    ordering_fields = ["started_at", "updated_at", "id"]
+    ordering = ["-started_at", "-id"]
+    filterset_fields = {
+        "program": ["exact"],
+        "customer": ["exact"],
+        "agent": ["exact"],
+        "direction": ["exact"],
+        "disposition": ["exact"],
+        "external_id": ["exact"],
+        "updated_at": ["gte", "lte"],
+        "started_at": ["gte", "lte"],
+    }
+
+    def get_queryset(self) -> QuerySet[Call]:
+        return selectors.call_list(actor=self.request.user)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        program = values.pop("program", None)
+        customer = values.get("customer")
+        program = program or (customer.program if customer else _program_for(request, None))
+        external_id = values.pop("external_id", None)
+        if external_id:
+            call, created = call_upsert(actor=request.user, program=program, external_id=external_id, **values)
+        else:
+            call = call_log_create(actor=request.user, program=program, direction=values.pop("direction"), **values)
+            created = True
+        call = selectors.call_get(actor=request.user, pk=call.pk)
+        return Response(self.get_serializer(call).data, status=status.HTTP_201_CREATED if created else 200)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        call = self.get_object()
+        serializer = self.get_serializer(call, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        for fixed in ("program", "external_id"):
+            if fixed in values and values.pop(fixed) != getattr(call, fixed if fixed != "program" else "program"):
+                raise serializers.ValidationError({fixed: ["This field cannot be changed."]})
+        call_log_update(actor=request.user, call=call, **values)
+        return Response(self.get_serializer(selectors.call_get(actor=request.user, pk=call.pk)).data)
+
+    def get_object(self) -> Call:
+        call = selectors.call_get(actor=self.request.user, pk=self.kwargs["pk"])
+        if call is None:
+            raise Http404
+        return call

@@ -1,0 +1,61 @@
+"""crm's own contributions to the customer page and the workspace (see crm/customer_page.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.urls import reverse
+from django.utils.text import Truncator
+
+from crm.customer_page import Panel, TimelineEntry
+from crm.models import Customer, Note
+from crm.selectors import call_list
+
+RECENT_CALLS = 10
+
+
+def recent_calls_panel(*, customer: Customer, actor: Any) -> Panel:
+    calls = list(call_list(actor=actor).filter(customer=customer).order_by("-started_at")[:RECENT_CALLS])
+    return Panel("calls", "Recent calls", "crm/panels/calls.html", {"calls": calls}, order=30)
+
+
+def my_recent_calls_panel(*, actor: Any) -> Panel | None:
+    calls = list(call_list(actor=actor).filter(agent=actor).order_by("-started_at")[:RECENT_CALLS])
+    return Panel("my_calls", "My recent calls", "crm/panels/calls.html", {"calls": calls, "show_customer": True}, 50)
+
+
+def _before(queryset: Any, field: str, before: datetime | None) -> Any:
+    return queryset.filter(**{f"{field}__lt": before}) if before else queryset
+
+
+def calls_timeline(*, customer: Customer, actor: Any, before: datetime | None, limit: int) -> list[TimelineEntry]:
+    calls = _before(call_list(actor=actor).filter(customer=customer), "started_at", before)
+    return [
+        TimelineEntry(
+            kind="call",
+            at=call.started_at,
+            object_id=call.pk,
+            title=f"{call.get_direction_display()} call"
+            + (f" · {call.get_disposition_display()}" if call.disposition else ""),
+            summary=Truncator(call.notes).chars(200),
+            url=reverse("crm:call_detail", args=[call.pk]),
+            data={"agent": call.agent.get_username() if call.agent else "", "talk_seconds": call.talk_seconds},
+        )
+        for call in calls.order_by("-started_at", "-id")[:limit]
+    ]
+
+
+def notes_timeline(*, customer: Customer, actor: Any, before: datetime | None, limit: int) -> list[TimelineEntry]:
+    notes = _before(Note.objects.filter(customer=customer).select_related("author"), "created_at", before)
+    return [
+        TimelineEntry(
+            kind="note",
+            at=note.created_at,
+            object_id=note.pk,
+            title="Note" + (f" · {note.get_flag_display()}" if note.flag else ""),
+            summary=note.body,
+            data={"flag": note.flag, "author": note.author.get_username() if note.author else ""},
+        )
+        for note in notes.order_by("-created_at", "-id")[:limit]
+    ]

@@ -1,0 +1,200 @@
+"""The call log: an agent logs a call while talking; telephony upserts calls by ``external_id``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from agents.models import Program
+from config.errors import DomainError, NotAllowed
+from config.events import publish
+from crm import permissions
+from crm.models import Call, CallDirection, Customer, Disposition
+from crm.phones import try_normalize_phone
+from crm.redaction import redact_text
+from crm.services.customers import customer_touch
+
+# Fields telephony and agents may set; durations are whole seconds.
+CALL_FIELDS = (
+    "external_id",
+    "direction",
+    "customer",
+    "agent",
+    "phone_number",
+    "dialed_number",
+    "queued_at",
+    "started_at",
+    "answered_at",
+    "ended_at",
+    "wait_seconds",
+    "talk_seconds",
+    "hold_seconds",
+    "wrap_up_seconds",
+    "disposition",
+    "notes",
+    "ticket",
+    "first_contact_resolution",
+)
+
+
+class DoNotCall(DomainError):
+    status_code = 422
+    code = "do_not_call"
+
+
+def _clean(values: dict[str, Any], *, program: Program) -> dict[str, Any]:
+    unknown = set(values) - set(CALL_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown call fields: {sorted(unknown)}")
+    cleaned = dict(values)
+    if cleaned.get("external_id") == "":
+        cleaned["external_id"] = None  # hand-logged calls share no external id
+    if "notes" in cleaned:
+        cleaned["notes"] = redact_text(cleaned["notes"] or "")
+    for name in ("phone_number", "dialed_number"):
+        if cleaned.get(name):
+            number = try_normalize_phone(cleaned[name], region=program.default_region or "US")
+            if number is None:
+                raise ValidationError({name: [f"{cleaned[name]!r} is not a phone number."]})
+            cleaned[name] = number
+    if cleaned.get("direction") and cleaned["direction"] not in CallDirection.values:
+        raise ValidationError({"direction": ["Choose inbound or outbound."]})
+    if cleaned.get("disposition") and cleaned["disposition"] not in Disposition.values:
+        raise ValidationError({"disposition": [f"Unknown disposition {cleaned['disposition']!r}."]})
+    customer = cleaned.get("customer")
+    if customer is not None and customer.program_id != program.pk:
+        raise ValidationError({"customer": ["This customer belongs to another program."]})
+    ticket = cleaned.get("ticket")
+    if ticket is not None and ticket.program_id != program.pk:
+        raise ValidationError({"ticket": ["This ticket belongs to another program."]})
+    return cleaned
+
+
+def _derive_durations(call: Call) -> list[str]:
+    """Fills talk/wait seconds from the timestamps when the caller did not send them."""
+    changed = []
+    if call.ended_at and call.answered_at and not call.talk_seconds:
+        call.talk_seconds = max(0, int((call.ended_at - call.answered_at).total_seconds()) - call.hold_seconds)
+        changed.append("talk_seconds")
+    if call.answered_at and call.queued_at and not call.wait_seconds:
+        call.wait_seconds = max(0, int((call.answered_at - call.queued_at).total_seconds()))
+        changed.append("wait_seconds")
+    if call.ended_at and call.started_at and call.ended_at < call.started_at:
+        raise ValidationError({"ended_at": ["The call cannot end before it started."]})
+    return changed
+
+
+def _refuse_do_not_call(direction: str, customer: Customer | None) -> None:
+    if direction == CallDirection.OUTBOUND and customer is not None and customer.do_not_call:
+        raise DoNotCall(
+            f"{customer.name} is on the do-not-call list: outbound calls to this customer are not allowed.",
+            field="customer",
+        )
+
+
+def _after_save(call: Call, *, created: bool) -> None:
+    if call.customer_id:
+        customer_touch(customer_id=call.customer_id)
+    publish(
+        "call.logged" if created else "call.updated",
+        program_id=call.program_id,
+        payload={"call_id": call.pk, "external_id": call.external_id, "customer_id": call.customer_id},
+    )
+
+
+def call_log_create(*, actor: Any, program: Program, direction: str, **values: Any) -> Call:
+    """Logs a call (publishes ``call.logged``); outbound calls to do-not-call customers are refused."""
+    if not permissions.can_log_call(actor, program.pk):
+        raise NotAllowed("You do not serve this program.")
+    values.setdefault("started_at", timezone.now())
+    if actor is not None and getattr(actor, "role", "") != "integrator":
+        values.setdefault("agent", actor)
+    cleaned = _clean({"direction": direction, **values}, program=program)
+    _refuse_do_not_call(direction, cleaned.get("customer"))
+    with transaction.atomic():
+        call = Call(program=program, **cleaned)
+        _derive_durations(call)
+        call.save()
+        _after_save(call, created=True)
+    return call
+
+
+def call_log_start(*, actor: Any, customer: Customer, direction: str, phone_number: str = "") -> Call:
+    """The agent pressed "start call": the call is stored at once, so nothing is lost if the page closes."""
+    now = timezone.now()
+    return call_log_create(
+        actor=actor,
+        program=customer.program,
+        direction=direction,
+        customer=customer,
+        phone_number=phone_number,
+        started_at=now,
+        answered_at=now,
+    )
+
+
+def call_log_update(*, actor: Any, call: Call, **values: Any) -> Call:
+    """Updates a logged call (telephony events, the agent's wrap-up)."""
+    if not permissions.can_edit_call(actor, call):
+        raise NotAllowed("You may not change this call.")
+    cleaned = _clean(values, program=call.program)
+    with transaction.atomic():
+        locked = Call.objects.select_for_update().get(pk=call.pk)
+        changed = [name for name, value in cleaned.items() if getattr(locked, name) != value]
+        for name in changed:
+            setattr(locked, name, cleaned[name])
+        _refuse_do_not_call(locked.direction, locked.customer)
+        changed += _derive_durations(locked)
+        if changed:
+            locked.save(update_fields=[*set(changed), "updated_at"])
+            _after_save(locked, created=False)
+    return locked
+
+
+def call_log_finish(
+    *,
+    actor: Any,
+    call: Call,
+    disposition: str,
+    notes: str = "",
+    first_contact_resolution: bool = False,
+    ticket: Any = None,
+    ended_at: datetime | None = None,
+) -> Call:
+    """Hang-up: stamps the end, the outcome and the notes (redacted)."""
+    if not disposition:
+        raise ValidationError({"disposition": ["Choose how the call ended."]})
+    return call_log_update(
+        actor=actor,
+        call=call,
+        ended_at=ended_at or call.ended_at or timezone.now(),
+        disposition=disposition,
+        notes=notes,
+        first_contact_resolution=first_contact_resolution,
+        ticket=ticket,
+    )
+
+
+def call_upsert(*, actor: Any, program: Program, external_id: str, **values: Any) -> tuple[Call, bool]:
+    """Telephony's create-or-update by ``external_id`` within a program; safe to retry. Returns (call, created)."""
+    if not permissions.can_log_call(actor, program.pk):
+        raise NotAllowed("You do not serve this program.")
+    existing = Call.objects.filter(program=program, external_id=external_id).first()
+    if existing is not None:
+        return call_log_update(actor=actor, call=existing, **values), False
+    direction = values.pop("direction", None)
+    if not direction:
+        raise ValidationError({"direction": ["This field is required."]})
+    try:
+        with transaction.atomic():
+            return call_log_create(
+                actor=actor, program=program, direction=direction, external_id=external_id, **values
+            ), True
+    except IntegrityError:
+        # Two deliveries of the same telephony event raced: the other one created it.
+        existing = Call.objects.get(program=program, external_id=external_id)
+        return call_log_update(actor=actor, call=existing, direction=direction, **values), False

@@ -1,0 +1,170 @@
+"""Customer records, search, the screen pop and the 360 page, as an agent experiences them."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from crm import selectors
+from crm.models import CustomerAccess, NoteFlag
+from crm.services.customers import EmailInput, PhoneInput, customer_create, customer_update
+from crm.services.notes import note_create
+from crm.tests.factories import CallFactory, CustomerEmailFactory, NoteFactory, customer_with_phone
+
+pytestmark = pytest.mark.django_db
+
+
+def test_create_normalizes_phones_and_keeps_one_primary(world):
+    customer, duplicates = customer_create(
+        actor=world.agent,
+        program=world.program_a,
+        name="Maria Garcia",
+        phones=[PhoneInput("(415) 555-0100"), PhoneInput("415.555.0101", is_primary=True), PhoneInput("+14155550100")],
+        emails=[EmailInput("Maria@Example.com")],
+    )
+    assert duplicates == []
+    numbers = {p.number: p.is_primary for p in customer.phones.all()}
+    assert numbers == {"+14155550100": False, "+14155550101": True}
+    assert [e.address for e in customer.emails.all()] == ["maria@example.com"]
+
+
+def test_duplicate_phone_or_email_is_reported_in_the_same_program_only(world):
+    existing = customer_with_phone(world.program_a, "+14155550100")
+    CustomerEmailFactory(customer=existing, address="dup@example.com")
+    customer_with_phone(world.program_b, "+14155550177")
+    _, duplicates = customer_create(
+        actor=world.agent, program=world.program_a, name="New", phones=[PhoneInput("415 555 0100")]
+    )
+    assert [d.customer for d in duplicates] == [existing]
+    assert duplicates[0].reasons == ["phone +14155550100"]
+    with pytest.raises(ValidationError, match="Possible duplicate"):
+        customer_create(
+            actor=world.agent,
+            program=world.program_a,
+            name="Again",
+            emails=[EmailInput("DUP@example.com")],
+            allow_duplicate=False,
+        )
+    _, none = customer_create(
+        actor=world.agent_b, program=world.program_b, name="Other", phones=[PhoneInput("+1 415 555 0100")]
+    )
+    assert none == []
+
+
+def test_bad_phone_names_the_field(world):
+    with pytest.raises(ValidationError) as excinfo:
+        customer_create(actor=world.agent, program=world.program_a, name="X", phones=[PhoneInput("call me maybe")])
+    assert "phones" in excinfo.value.message_dict
+
+
+def test_update_replaces_contact_points_and_audits_field_names(world):
+    customer = customer_with_phone(world.program_a)
+    customer_update(actor=world.agent, customer=customer, vip=True, phones=[PhoneInput("415-555-0199")])
+    customer.refresh_from_db()
+    assert customer.vip
+    assert [p.number for p in customer.phones.all()] == ["+14155550199"]
+    from agents.models import AuditEvent
+
+    event = AuditEvent.objects.filter(action="customer.update").latest("id")
+    assert set(event.data["fields"]) == {"vip", "phones"}
+    assert "0199" not in str(event.data)
+
+
+def test_search_finds_by_any_format_partial_digits_name_email_and_ticket(world):
+    maria = customer_with_phone(world.program_a, "+14155550100", name="Maria Garcia")
+    CustomerEmailFactory(customer=maria, address="maria.garcia@example.com")
+    customer_with_phone(world.program_a, "+14155559999", name="Mario Gardner")
+    hidden = customer_with_phone(world.program_b, "+14155550100", name="Maria Garcia")
+
+    def first(query):
+        return [m.customer for m in selectors.customer_search(actor=world.agent, query=query)]
+
+    assert first("(415) 555-0100") == [maria]
+    assert first("0100") == [maria]
+    assert first("maria.garcia@example.com") == [maria]
+    assert first("Maria Garcia")[0] == maria
+    assert first("Maira Garcia")[0] == maria, "a typo still finds the customer"
+    assert hidden not in first("Maria")
+
+    from tickets.models import Ticket
+
+    Ticket.objects.create(number="SB-10432", subject="Late order", program=world.program_a, customer=maria)
+    assert first("SB-10432") == [maria]
+    assert first("10432") == [maria]
+
+
+def test_lookup_uses_dialed_number_to_pick_program(world):
+    from agents.models import ProgramPhoneNumber
+
+    ProgramPhoneNumber.objects.create(program=world.program_a, number="+18005550100")
+    a = customer_with_phone(world.program_a, "+14155550100")
+    world.agent.programs.add(world.program_b)
+    from agents.permissions import forget_served_programs
+
+    forget_served_programs(world.agent)
+    b = customer_with_phone(world.program_b, "+14155550100")
+    assert set(selectors.customer_lookup(actor=world.agent, phone="415 555 0100")) == {a, b}
+    assert selectors.customer_lookup(actor=world.agent, phone="415 555 0100", dialed="1-800-555-0100") == [a]
+
+
+def test_web_lookup_opens_the_single_match(client, world):
+    customer = customer_with_phone(world.program_a, "+14155550100")
+    client.force_login(world.agent)
+    response = client.get(reverse("crm:customer_lookup"), {"phone": "415.555.0100"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("crm:customer_detail", args=[customer.pk])
+    assert client.get(reverse("crm:customer_lookup"), {"phone": "415.555.0111"}).status_code == 200
+
+
+def test_customer_of_another_program_is_404_on_every_page(client, world):
+    other = customer_with_phone(world.program_b)
+    client.force_login(world.agent)
+    for name in ("crm:customer_detail", "crm:customer_edit", "crm:customer_timeline"):
+        assert client.get(reverse(name, args=[other.pk])).status_code == 404
+    assert client.post(reverse("crm:note_add", args=[other.pk]), {"body": "x"}).status_code == 404
+    assert client.post(reverse("crm:call_start", args=[other.pk]), {"direction": "inbound"}).status_code == 404
+
+
+def test_customer_page_shows_flags_on_top_and_logs_the_access(client, world):
+    customer = customer_with_phone(world.program_a)
+    note_create(actor=world.agent, customer=customer, body="Speaks softly; be patient.", flag=NoteFlag.VULNERABLE)
+    client.force_login(world.agent)
+    page = client.get(reverse("crm:customer_detail", args=[customer.pk])).content.decode()
+    assert 'data-flag="vulnerable"' in page
+    assert page.index("Speaks softly") < page.index("History")
+    assert CustomerAccess.objects.filter(customer=customer, user=world.agent).count() == 1
+
+
+def test_customer_page_query_count_does_not_grow_with_history(client, world, django_assert_max_num_queries):
+    customer = customer_with_phone(world.program_a)
+    client.force_login(world.agent)
+    url = reverse("crm:customer_detail", args=[customer.pk])
+    client.get(url)  # warm caches that are per process, not per request
+
+    def count_queries() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    small = count_queries()
+    for i in range(60):
+        CallFactory(customer=customer, notes=f"call {i}")
+        NoteFactory(customer=customer, body=f"note {i}", flag=NoteFlag.CAUTION if i % 10 == 0 else "")
+    assert count_queries() == small
+    with django_assert_max_num_queries(30):
+        client.get(url)
+
+
+def test_history_paginates(client, world):
+    customer = customer_with_phone(world.program_a)
+    for i in range(45):
+        NoteFactory(customer=customer, body=f"history note {i:02d}")
+    client.force_login(world.agent)
+    page = client.get(reverse("crm:customer_detail", args=[customer.pk])).content.decode()
+    assert "history note 44" in page
+    assert "history note 00" not in page
+    assert "Older history" in page

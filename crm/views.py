@@ -1,0 +1,320 @@
+"""The agent's screens: find the caller, the customer page, notes and the call log."""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.http import require_GET, require_POST
+
+from agents.models import Program, User
+from agents.permissions import can_use_workspace, served_program_ids
+from crm import selectors
+from crm.customer_page import panels_for, panels_from, timeline_for, workspace_panels_for
+from crm.forms import CallFinishForm, CallStartForm, CustomerForm, NoteForm
+from crm.models import Customer, CustomerAccess
+from crm.services.calls import call_log_finish, call_log_start
+from crm.services.customers import EmailInput, PhoneInput, customer_create, customer_update
+from crm.services.notes import note_create
+
+TIMELINE_PAGE = 20
+
+
+def workspace_required(view: Any) -> Any:
+    """Front-line screens; other roles get a 403 page rather than a login loop."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not can_use_workspace(request.user):
+            raise PermissionDenied("The agent workspace is for agents, supervisors and managers.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+def _customer_or_404(request: HttpRequest, pk: int) -> Customer:
+    customer = selectors.customer_get(actor=request.user, pk=pk)
+    if customer is None:
+        raise Http404("No such customer.")
+    return customer
+
+
+def _open_tickets(customer: Customer, actor: Any) -> list[Any]:
+    from tickets.models import Ticket
+
+    return list(
+        Ticket.objects.filter(customer=customer, program_id__in=served_program_ids(actor))
+        .exclude(status__in=[Ticket.Status.RESOLVED, Ticket.Status.CLOSED])
+        .order_by("-created_at")[:20]
+    )
+
+
+@login_required
+@require_GET
+def workspace(request: HttpRequest) -> HttpResponse:
+    """The agent's start page: the search box and what needs doing. Other roles see their menu."""
+    if not can_use_workspace(request.user):
+        return render(request, "crm/workspace.html", {"panels": [], "menu_only": True})
+    return render(request, "crm/workspace.html", {"panels": workspace_panels_for(actor=request.user)})
+
+
+@login_required
+@workspace_required
+@require_GET
+def customer_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")
+    matches = selectors.customer_search(actor=request.user, query=query) if query else []
+    template = "crm/_search_results.html" if _is_htmx(request) else "crm/customer_list.html"
+    return render(request, template, {"query": query, "matches": matches})
+
+
+@login_required
+@workspace_required
+@require_GET
+def customer_lookup(request: HttpRequest) -> HttpResponse:
+    """Screen pop for a softphone: opens the customer page directly when exactly one customer matches."""
+    phone = request.GET.get("phone", "")
+    found = selectors.customer_lookup(actor=request.user, phone=phone, dialed=request.GET.get("dialed", ""))
+    if len(found) == 1:
+        return redirect("crm:customer_detail", pk=found[0].pk)
+    matches = [selectors.Match(customer, 100, "phone") for customer in found]
+    return render(request, "crm/customer_list.html", {"query": phone, "matches": matches, "lookup": True})
+
+
+@login_required
+@workspace_required
+def customer_create_view(request: HttpRequest) -> HttpResponse:
+    programs = list(Program.objects.filter(pk__in=served_program_ids(request.user), is_active=True))
+    form = CustomerForm(request.POST or None, initial={"phone": request.GET.get("phone", "")})
+    duplicates: list[Any] = []
+    if request.method == "POST" and form.is_valid():
+        program = next(
+            (p for p in programs if str(p.pk) == request.POST.get("program")), programs[0] if programs else None
+        )
+        if program is None:
+            raise Http404("You serve no program.")
+        data = form.cleaned_data
+        phones = [PhoneInput(number=n, is_primary=i == 0) for i, n in enumerate([data["phone"], data["phone_2"]]) if n]
+        emails = [EmailInput(address=data["email"], is_primary=True)] if data["email"] else []
+        try:
+            customer, duplicates = customer_create(
+                actor=request.user,
+                program=program,
+                name=data["name"],
+                phones=phones,
+                emails=emails,
+                organization=data["organization"],
+                allow_duplicate=data["confirm_duplicate"],
+                **form.profile(),
+            )
+        except ValidationError as exc:
+            if getattr(exc, "code", None) == "duplicate" or "duplicate" in str(exc).lower():
+                from crm.phones import try_normalize_phone
+                from crm.services.customers import customer_duplicates
+
+                numbers = [try_normalize_phone(p.number, region=program.default_region) for p in phones]
+                duplicates = customer_duplicates(
+                    program=program,
+                    phones=[n for n in numbers if n],
+                    emails=[e.address.lower() for e in emails],
+                )
+                confirmed = request.POST.copy()
+                confirmed["confirm_duplicate"] = "on"
+                form = CustomerForm(confirmed)
+                form.is_valid()
+            else:
+                _add_errors(form, exc)
+        else:
+            messages.success(request, f"Customer {customer.name} created.")
+            return redirect("crm:customer_detail", pk=customer.pk)
+    return render(request, "crm/customer_form.html", {"form": form, "programs": programs, "duplicates": duplicates})
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+@workspace_required
+def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _customer_or_404(request, pk)
+    phones = list(customer.phones.all())
+    emails = list(customer.emails.all())
+    initial = {
+        "name": customer.name,
+        "phone": phones[0].number if phones else "",
+        "phone_2": phones[1].number if len(phones) > 1 else "",
+        "email": emails[0].address if emails else "",
+        "organization": customer.organization.name if customer.organization else "",
+        "preferred_language": customer.preferred_language,
+        "time_zone": customer.time_zone,
+        "tags": ", ".join(customer.tags),
+        "vip": customer.vip,
+        "marketing_consent": customer.marketing_consent,
+        "do_not_call": customer.do_not_call,
+    }
+    form = CustomerForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        numbers = [data["phone"], data["phone_2"]]
+        try:
+            customer_update(
+                actor=request.user,
+                customer=customer,
+                name=data["name"],
+                phones=[PhoneInput(number=n, is_primary=i == 0) for i, n in enumerate(numbers) if n],
+                emails=[EmailInput(address=data["email"], is_primary=True)] if data["email"] else [],
+                organization=data["organization"],
+                **form.profile(),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("crm:customer_detail", pk=customer.pk)
+    return render(request, "crm/customer_form.html", {"form": form, "customer": customer})
+
+
+@login_required
+@workspace_required
+@require_GET
+def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 360 page. Its query count does not depend on the customer's history (pinned by a test)."""
+    customer = _customer_or_404(request, pk)
+    CustomerAccess.objects.create(customer=customer, user=cast(User, request.user))
+    timeline = timeline_for(customer=customer, actor=request.user, limit=TIMELINE_PAGE)
+    open_tickets = _open_tickets(customer, request.user)
+    context = {
+        "customer": customer,
+        "panels": panels_for(customer=customer, actor=request.user),
+        "timeline": timeline,
+        "more_before": timeline[-1].at.isoformat() if len(timeline) == TIMELINE_PAGE else "",
+        "note_form": NoteForm(),
+        "call_form": CallStartForm(initial={"phone_number": _primary_phone(customer)}),
+        "open_tickets": open_tickets,
+    }
+    return render(request, "crm/customer_detail.html", context)
+
+
+def _primary_phone(customer: Customer) -> str:
+    phones = list(customer.phones.all())
+    return phones[0].number if phones else ""
+
+
+@login_required
+@workspace_required
+@require_GET
+def customer_timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _customer_or_404(request, pk)
+    before = parse_datetime(request.GET.get("before", ""))
+    timeline = timeline_for(customer=customer, actor=request.user, before=before, limit=TIMELINE_PAGE)
+    return render(
+        request,
+        "crm/_timeline.html",
+        {
+            "customer": customer,
+            "timeline": timeline,
+            "more_before": timeline[-1].at.isoformat() if len(timeline) == TIMELINE_PAGE else "",
+        },
+    )
+
+
+@login_required
+@workspace_required
+@require_POST
+def note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _customer_or_404(request, pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        note_create(
+            actor=request.user, customer=customer, body=form.cleaned_data["body"], flag=form.cleaned_data["flag"]
+        )
+        messages.success(request, "Note added.")
+    else:
+        messages.error(request, "Write the note first.")
+    return redirect("crm:customer_detail", pk=customer.pk)
+
+
+@login_required
+@workspace_required
+@require_POST
+def call_start(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _customer_or_404(request, pk)
+    form = CallStartForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse("Choose the call direction.", status=400)
+    call = call_log_start(
+        actor=request.user,
+        customer=customer,
+        direction=form.cleaned_data["direction"],
+        phone_number=form.cleaned_data["phone_number"],
+    )
+    return _finish_form(request, call, CallFinishForm(open_tickets=_open_tickets(customer, request.user)))
+
+
+def _finish_form(request: HttpRequest, call: Any, form: CallFinishForm, status: int = 200) -> HttpResponse:
+    template = "crm/_call_finish.html" if _is_htmx(request) else "crm/call_finish.html"
+    return render(request, template, {"call": call, "form": form}, status=status)
+
+
+@login_required
+@workspace_required
+def call_finish(request: HttpRequest, pk: int) -> HttpResponse:
+    call = selectors.call_get(actor=request.user, pk=pk)
+    if call is None:
+        raise Http404("No such call.")
+    open_tickets = _open_tickets(call.customer, request.user) if call.customer else []
+    form = CallFinishForm(request.POST or None, open_tickets=open_tickets)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                call_log_finish(
+                    actor=request.user,
+                    call=call,
+                    disposition=data["disposition"],
+                    notes=data["notes"],
+                    first_contact_resolution=data["first_contact_resolution"],
+                    ticket=data["ticket"],
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, "Call logged.")
+                target = (
+                    redirect("crm:customer_detail", pk=call.customer_id)
+                    if call.customer_id
+                    else redirect("crm:call_detail", pk=call.pk)
+                )
+                if _is_htmx(request):
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = target["Location"]
+                    return response
+                return target
+        return _finish_form(request, call, form, status=422 if _is_htmx(request) else 200)
+    return _finish_form(request, call, form)
+
+
+@login_required
+@workspace_required
+@require_GET
+def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    call = selectors.call_get(actor=request.user, pk=pk)
+    if call is None:
+        raise Http404("No such call.")
+    context: dict[str, Any] = {"call": call, "panels": panels_from("call_panels", call=call, actor=request.user)}
+    return render(request, "crm/call_detail.html", context)
