@@ -133,7 +133,8 @@ def _database_url(params: dict[str, Any]) -> str:
     user = quote(params.get("USER") or "")
     password = quote(params.get("PASSWORD") or "")
     auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
-    host = params.get("HOST") or ""
+    # The embedded server is reached through its socket directory, given in OPTIONS.
+    host = params.get("HOST") or (params.get("OPTIONS") or {}).get("host") or ""
     port = params.get("PORT") or ""
     name = params["NAME"]
     if host.startswith("/"):

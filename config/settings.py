@@ -144,8 +144,14 @@ CELERY_TIMEZONE = "UTC"
 WORKER_HEARTBEAT_INTERVAL = env.float("WORKER_HEARTBEAT_INTERVAL", default=10.0)
 WORKER_HEARTBEAT_MAX_AGE = env.int("WORKER_HEARTBEAT_MAX_AGE", default=60)
 # Each app adds its periodic work below, in a block of its own.
+# How often periodic jobs look for due work (seconds); the jobs themselves claim rows with row locks.
+FOLLOW_UP_DISPATCH_SECONDS = env.float("FOLLOW_UP_DISPATCH_SECONDS", default=15)
+SLA_CHECK_SECONDS = env.float("SLA_CHECK_SECONDS", default=60)
+SLA_WARNING_MINUTES = env.int("SLA_WARNING_MINUTES", default=15)
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "worker-heartbeat": {"task": "config.tasks.heartbeat", "schedule": WORKER_HEARTBEAT_INTERVAL},
+    "follow-ups-due": {"task": "tickets.follow_ups_deliver_due", "schedule": FOLLOW_UP_DISPATCH_SECONDS},
+    "sla-check": {"task": "tickets.sla_check", "schedule": SLA_CHECK_SECONDS},
 }
 
 # --- Auth -------------------------------------------------------------------
@@ -246,6 +252,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_GENERATE_CHOICE_DESCRIPTION": True,
+    # Several resources have a "status"; name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "TicketStatusEnum": "tickets.models.Ticket.Status",
+        "FollowUpStatusEnum": "tickets.models.FollowUp.Status",
+    },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
 

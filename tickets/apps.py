@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class TicketsConfig(AppConfig):
     name = "tickets"
     verbose_name = "Tickets and follow-ups"
+
+    customer_panels = ["tickets.panels.open_tickets_panel", "tickets.panels.follow_ups_panel"]
+    customer_timeline_sources = ["tickets.panels.tickets_timeline"]
+    workspace_panels = ["tickets.panels.overdue_follow_ups_panel", "tickets.panels.my_tickets_panel"]
+    call_panels = ["tickets.panels.call_ticket_panel"]

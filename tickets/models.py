@@ -69,6 +69,8 @@ class Ticket(TimeStamped):
     tags = ArrayField(models.CharField(max_length=40), default=list, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW, db_index=True)
     first_response_due = models.DateTimeField(null=True, blank=True)
+    # Stamped by the SLA beat task, once (DESIGN.md: warnings are sent once each).
+    sla_breached_at = models.DateTimeField(null=True, blank=True)
     resolution_due = models.DateTimeField(null=True, blank=True)
     first_responded_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
@@ -84,3 +86,120 @@ class Ticket(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.number} {self.subject}"
+
+
+# Allowed status changes. Reopening a resolved ticket is allowed; a closed one is final.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Ticket.Status.NEW: frozenset({"open", "pending_customer", "on_hold", "resolved", "closed"}),
+    Ticket.Status.OPEN: frozenset({"pending_customer", "on_hold", "resolved", "closed"}),
+    Ticket.Status.PENDING_CUSTOMER: frozenset({"open", "on_hold", "resolved", "closed"}),
+    Ticket.Status.ON_HOLD: frozenset({"open", "pending_customer", "resolved", "closed"}),
+    Ticket.Status.RESOLVED: frozenset({"open", "closed"}),
+    Ticket.Status.CLOSED: frozenset(),
+}
+OPEN_STATUSES = frozenset({"new", "open", "pending_customer", "on_hold"})
+
+
+class TicketEvent(models.Model):
+    """One line of a ticket's history: a change of status, assignee, team or priority, with who and when."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Created"
+        STATUS = "status", "Status changed"
+        ASSIGNEE = "assignee", "Assigned"
+        TEAM = "team", "Transferred"
+        PRIORITY = "priority", "Priority changed"
+        CALL = "call", "Call linked"
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    old_value = models.CharField(max_length=200, blank=True)
+    new_value = models.CharField(max_length=200, blank=True)
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["ticket", "-at"], name="tickets_event_ticket_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.ticket_id}"
+
+
+class Comment(TimeStamped):
+    """A public reply (seen by the customer) or an internal note (staff only)."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    body = models.TextField()
+    is_internal = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="tickets_comment_ticket")]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk} on {self.ticket_id}"
+
+
+class SlaPolicy(TimeStamped):
+    """Targets in calendar minutes for a program and priority."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="sla_policies")
+    priority = models.CharField(max_length=10, choices=Priority.choices)
+    first_response_minutes = models.PositiveIntegerField()
+    resolution_minutes = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = "SLA policy"
+        verbose_name_plural = "SLA policies"
+        ordering = ["program", "priority"]
+        constraints = [models.UniqueConstraint(fields=["program", "priority"], name="tickets_sla_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.program} {self.priority}: {self.first_response_minutes}/{self.resolution_minutes} min"
+
+
+class FollowUp(TimeStamped):
+    """A scheduled callback. ``notified_at`` is stamped in the same transaction as the notification."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        DONE = "done", "Done"
+        CANCELLED = "cancelled", "Cancelled"
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="follow_ups")
+    ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.CASCADE, related_name="follow_ups")
+    customer = models.ForeignKey(
+        "crm.Customer", null=True, blank=True, on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follow_ups")
+    due_at = models.DateTimeField()
+    note = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    # When due without an answer, a "pending customer" ticket goes back to open.
+    reopen_ticket = models.BooleanField(default=False)
+    notified_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        indexes = [
+            # The dispatcher's claim: due, scheduled, not yet notified.
+            models.Index(
+                fields=["due_at"],
+                condition=models.Q(status="scheduled", notified_at__isnull=True),
+                name="tickets_followup_due",
+            ),
+            models.Index(fields=["owner", "status", "due_at"], name="tickets_followup_owner"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ticket__isnull=False) | models.Q(customer__isnull=False),
+                name="tickets_followup_has_subject",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Follow-up {self.pk} due {self.due_at:%Y-%m-%d %H:%M}"

@@ -38,7 +38,8 @@ def run_database(django_db_blocker: Any) -> Iterator[str]:
 
     params = dict(connection.settings_dict)
     params["NAME"] = f"{params['NAME']}_make_run"
-    admin = {"dbname": "postgres", "user": params.get("USER") or None, "host": params.get("HOST") or None}
+    host = params.get("HOST") or (params.get("OPTIONS") or {}).get("host") or None
+    admin = {"dbname": "postgres", "user": params.get("USER") or None, "host": host}
     if params.get("PORT"):
         admin["port"] = params["PORT"]
     if params.get("PASSWORD"):
@@ -118,7 +119,8 @@ def test_make_run_serves_the_product_and_ctrl_c_stops_everything(run_database, s
         # The worker and beat were started too: they report in the log.
         assert _wait_for_line(proc, r"celery@|beat: Starting", output, timeout=60), "".join(output[-40:])
     finally:
-        os.killpg(proc.pid, signal.SIGINT)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGINT)
         try:
             proc.wait(timeout=60)
         except subprocess.TimeoutExpired:

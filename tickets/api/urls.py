@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from tickets.api.views import FollowUpViewSet, TicketViewSet
+
+router = SimpleRouter()
+router.register("tickets", TicketViewSet, basename="ticket")
+router.register("follow-ups", FollowUpViewSet, basename="follow-up")
+
+urlpatterns = router.urls

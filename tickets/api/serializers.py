@@ -1,0 +1,102 @@
+"""Tickets, comments and follow-ups (field names are a contract: DESIGN.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from tickets.models import Channel, Comment, FollowUp, Priority, Ticket
+
+
+class TicketSerializer(serializers.ModelSerializer):
+    status = serializers.ChoiceField(choices=Ticket.Status.choices, read_only=True)
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "id",
+            "created_at",
+            "updated_at",
+            "number",
+            "subject",
+            "description",
+            "customer",
+            "program",
+            "status",
+            "priority",
+            "category",
+            "team",
+            "assignee",
+            "channel",
+            "tags",
+            "first_response_due",
+            "resolution_due",
+            "first_responded_at",
+            "resolved_at",
+            "closed_at",
+            "sla_breached_at",
+        ]
+        read_only_fields = fields
+
+
+class TicketCreateSerializer(serializers.Serializer):
+    subject = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True)
+    customer = serializers.IntegerField(required=False, allow_null=True)
+    program = serializers.IntegerField(required=False, help_text="Defaults to the customer's program.")
+    category = serializers.IntegerField(required=False, allow_null=True)
+    priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
+    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.API)
+    tags = serializers.ListField(child=serializers.CharField(max_length=40), required=False)
+    call = serializers.IntegerField(required=False, help_text="Link this logged call to the new ticket.")
+
+
+class TicketUpdateSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Ticket.Status.choices, required=False)
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    assignee = serializers.IntegerField(required=False, allow_null=True)
+    team = serializers.IntegerField(required=False, help_text="Transfer; requires `note`.")
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Comment
+        fields = ["id", "created_at", "updated_at", "body", "is_internal", "author"]
+        read_only_fields = ["id", "created_at", "updated_at", "author"]
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    status = serializers.ChoiceField(choices=FollowUp.Status.choices, required=False)
+
+    class Meta:
+        model = FollowUp
+        fields = [
+            "id",
+            "created_at",
+            "updated_at",
+            "ticket",
+            "customer",
+            "owner",
+            "due_at",
+            "note",
+            "status",
+            "reopen_ticket",
+            "notified_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at", "notified_at"]
+        extra_kwargs = {"owner": {"required": False}}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            from agents.permissions import served_program_ids
+            from crm.models import Customer
+
+            programs = served_program_ids(request.user)
+            self.fields["ticket"].queryset = Ticket.objects.filter(program_id__in=programs)
+            self.fields["customer"].queryset = Customer.objects.filter(program_id__in=programs)

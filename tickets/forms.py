@@ -1,0 +1,52 @@
+"""Ticket forms: few fields, sensible defaults, every error named by its field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from tickets.models import Priority, Ticket
+
+
+class TicketForm(forms.Form):
+    subject = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"autofocus": True}))
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    category = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    priority = forms.ChoiceField(choices=Priority.choices, initial=Priority.NORMAL)
+
+    def __init__(self, *args: Any, categories: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.categories = {c.pk: c for c in categories}
+        field = self.fields["category"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "No category"), *((c.pk, c.name) for c in categories)]
+
+    def clean_category(self) -> Any:
+        pk = self.cleaned_data.get("category")
+        return self.categories.get(pk) if pk else None
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Ticket.Status.choices)
+    note = forms.CharField(required=False, max_length=2000)
+
+
+class TransferForm(forms.Form):
+    team = forms.IntegerField()
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), help_text="Required: what the next team needs.")
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Reply or internal note"}))
+    is_internal = forms.BooleanField(required=False, initial=True, label="Internal note")
+
+
+class FollowUpForm(forms.Form):
+    due_at = forms.DateTimeField(
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text="In the customer's time zone.",
+    )
+    note = forms.CharField(required=False, max_length=2000)
+    reopen_ticket = forms.BooleanField(required=False, label="Reopen if the customer has not answered")

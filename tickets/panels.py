@@ -1,0 +1,95 @@
+"""What tickets contribute to the customer page, the call page and the workspace."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from agents.models import Role
+from agents.selectors import user_teams
+from crm.customer_page import Panel, TimelineEntry
+from tickets.models import OPEN_STATUSES, Category, FollowUp
+from tickets.selectors import follow_up_list, follow_up_overdue, ticket_list, ticket_mine
+
+LIMIT = 10
+
+
+def open_tickets_panel(*, customer: Any, actor: Any) -> Panel:
+    tickets = list(
+        ticket_list(actor=actor).filter(customer=customer, status__in=OPEN_STATUSES).order_by("-created_at")[:LIMIT]
+    )
+    return Panel(
+        "tickets", "Open tickets", "tickets/panels/tickets.html", {"tickets": tickets, "customer": customer}, 20
+    )
+
+
+def follow_ups_panel(*, customer: Any, actor: Any) -> Panel:
+    follow_ups = list(
+        follow_up_list(actor=actor)
+        .filter(customer=customer, status=FollowUp.Status.SCHEDULED)
+        .order_by("due_at")[:LIMIT]
+    )
+    return Panel(
+        "follow_ups",
+        "Scheduled follow-ups",
+        "tickets/panels/follow_ups.html",
+        {"follow_ups": follow_ups, "customer": customer, "now": timezone.now()},
+        40,
+    )
+
+
+def tickets_timeline(*, customer: Any, actor: Any, before: datetime | None, limit: int) -> list[TimelineEntry]:
+    tickets = ticket_list(actor=actor).filter(customer=customer)
+    if before:
+        tickets = tickets.filter(created_at__lt=before)
+    return [
+        TimelineEntry(
+            kind="ticket",
+            at=ticket.created_at,
+            object_id=ticket.pk,
+            title=f"Ticket {ticket.number} · {ticket.get_status_display()}",
+            summary=ticket.subject,
+            url=reverse("tickets:ticket_detail", args=[ticket.pk]),
+        )
+        for ticket in tickets.order_by("-created_at", "-id")[:limit]
+    ]
+
+
+def my_tickets_panel(*, actor: Any) -> Panel:
+    return Panel(
+        "my_tickets",
+        "My tickets",
+        "tickets/panels/tickets.html",
+        {"tickets": list(ticket_mine(actor=actor)[:LIMIT])},
+        20,
+    )
+
+
+def overdue_follow_ups_panel(*, actor: Any) -> Panel:
+    mine = list(follow_up_overdue(actor=actor, owner=actor)[:LIMIT])
+    team: list[Any] = []
+    if actor.role in {Role.SUPERVISOR, Role.MANAGER}:
+        teams = list(user_teams(user=actor))
+        team = list(
+            follow_up_overdue(actor=actor)
+            .filter(owner__memberships__team__in=teams)
+            .exclude(owner=actor)
+            .distinct()[:LIMIT]
+        )
+    return Panel(
+        "overdue_follow_ups",
+        "Overdue follow-ups",
+        "tickets/panels/overdue.html",
+        {"mine": mine, "team": team, "now": timezone.now()},
+        10,
+    )
+
+
+def call_ticket_panel(*, call: Any, actor: Any) -> Panel:
+    categories = list(Category.objects.filter(program_id=call.program_id).order_by("name"))
+    return Panel(
+        "call_ticket", "Ticket", "tickets/panels/call_ticket.html", {"call": call, "categories": categories}, 10
+    )

@@ -1,0 +1,158 @@
+"""Scheduled callbacks and their reminders, delivered exactly once (DESIGN.md invariant 2).
+
+The database decides what is due. The dispatcher claims due rows with
+``FOR UPDATE SKIP LOCKED`` and, in the same short transaction, stores the
+notification (unique ``dedupe_key``) and stamps ``notified_at``. A worker killed
+mid-batch rolls its transaction back, releasing its rows for the next run; two
+dispatchers never take the same row; Redis only carries the "run now" signal.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import zoneinfo
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from agents.models import User
+from agents.permissions import can_serve_program
+from agents.services import SYSTEM_ACTOR, audit_record, notification_send
+from config.errors import InvalidTransition, NotAllowed
+from config.events import publish
+from crm.redaction import redact_text
+from tickets import permissions
+from tickets.models import FollowUp, Ticket
+
+logger = logging.getLogger(__name__)
+DISPATCH_BATCH = 100
+
+
+def local_to_utc(naive: datetime, time_zone: str) -> datetime:
+    """A wall-clock time in the customer's zone (as the agent typed it) to an aware UTC time."""
+    if timezone.is_aware(naive):
+        return naive
+    return naive.replace(tzinfo=zoneinfo.ZoneInfo(time_zone or "UTC"))
+
+
+def follow_up_schedule(
+    *,
+    actor: Any,
+    due_at: datetime,
+    ticket: Ticket | None = None,
+    customer: Any = None,
+    owner: User | None = None,
+    note: str = "",
+    reopen_ticket: bool = False,
+) -> FollowUp:
+    """Schedules a callback; a naive ``due_at`` is read in the customer's time zone."""
+    if ticket is None and customer is None:
+        raise ValidationError({"ticket": ["A follow-up needs a ticket or a customer."]})
+    customer = customer or (ticket.customer if ticket else None)
+    program_id = ticket.program_id if ticket else customer.program_id
+    if ticket is not None and not permissions.can_work_ticket(actor, ticket):
+        raise NotAllowed("You may not schedule follow-ups on this ticket.")
+    if not can_serve_program(actor, program_id):
+        raise NotAllowed("You do not serve this program.")
+    owner = owner or actor
+    if not can_serve_program(owner, program_id):
+        raise ValidationError({"owner": [f"{owner.get_username()} does not serve this program."]})
+    zone = customer.time_zone if customer is not None else "UTC"
+    due = local_to_utc(due_at, zone)
+    if due < timezone.now() - timedelta(minutes=1):
+        raise ValidationError({"due_at": ["Pick a time in the future."]})
+    return FollowUp.objects.create(
+        program_id=program_id,
+        ticket=ticket,
+        customer=customer,
+        owner=owner,
+        due_at=due,
+        note=redact_text(note or ""),
+        reopen_ticket=reopen_ticket and ticket is not None,
+    )
+
+
+def _finish(*, actor: Any, follow_up: FollowUp, status: str) -> FollowUp:
+    if not permissions.can_manage_follow_up(actor, follow_up):
+        raise NotAllowed("This follow-up is not yours.")
+    with transaction.atomic():
+        locked = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+        if locked.status == status:
+            return locked
+        if locked.status != FollowUp.Status.SCHEDULED:
+            raise InvalidTransition(entity="follow-up", current=locked.status, target=status)
+        locked.status = status
+        locked.completed_at = timezone.now()
+        locked.save(update_fields=["status", "completed_at", "updated_at"])
+    return locked
+
+
+def follow_up_complete(*, actor: Any, follow_up: FollowUp) -> FollowUp:
+    return _finish(actor=actor, follow_up=follow_up, status=FollowUp.Status.DONE)
+
+
+def follow_up_cancel(*, actor: Any, follow_up: FollowUp) -> FollowUp:
+    return _finish(actor=actor, follow_up=follow_up, status=FollowUp.Status.CANCELLED)
+
+
+def _deliver(follow_up: FollowUp, now: datetime) -> None:
+    """Inside the claiming transaction: notify once, reopen a waiting ticket, stamp the row."""
+    subject = follow_up.ticket.number if follow_up.ticket else (follow_up.customer.name if follow_up.customer else "")
+    notification_send(
+        recipient=follow_up.owner,
+        kind="follow_up.due",
+        title=f"Call back due: {subject}",
+        body=follow_up.note,
+        url=f"/tickets/{follow_up.ticket_id}/" if follow_up.ticket_id else f"/customers/{follow_up.customer_id}/",
+        dedupe_key=f"follow-up:{follow_up.pk}:due",
+    )
+    ticket = follow_up.ticket
+    if follow_up.reopen_ticket and ticket is not None and ticket.status == Ticket.Status.PENDING_CUSTOMER:
+        from tickets.models import TicketEvent
+
+        Ticket.objects.filter(pk=ticket.pk, status=Ticket.Status.PENDING_CUSTOMER).update(
+            status=Ticket.Status.OPEN, updated_at=now
+        )
+        TicketEvent.objects.create(
+            ticket=ticket,
+            kind=TicketEvent.Kind.STATUS,
+            old_value=Ticket.Status.PENDING_CUSTOMER,
+            new_value=Ticket.Status.OPEN,
+            note="No answer from the customer by the follow-up time.",
+        )
+    follow_up.notified_at = now
+    follow_up.save(update_fields=["notified_at", "updated_at"])
+    publish(
+        "follow_up.due",
+        program_id=follow_up.program_id,
+        payload={"follow_up_id": follow_up.pk, "ticket_id": follow_up.ticket_id, "owner_id": follow_up.owner_id},
+    )
+
+
+def follow_ups_deliver_due(*, batch_size: int = DISPATCH_BATCH, time_budget: float = 50.0) -> int:
+    """Delivers every due reminder, one short transaction per batch; safe to run in many workers at once."""
+    delivered = 0
+    started = time.monotonic()
+    while time.monotonic() - started < time_budget:
+        now = timezone.now()
+        with transaction.atomic():
+            batch = list(
+                FollowUp.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(status=FollowUp.Status.SCHEDULED, notified_at__isnull=True, due_at__lte=now)
+                .select_related("owner", "ticket", "customer")
+                .order_by("due_at", "id")[:batch_size]
+            )
+            for follow_up in batch:
+                _deliver(follow_up, now)
+        if batch:
+            delivered += len(batch)
+            logger.info("follow-ups: delivered a batch of %d reminders", len(batch))
+        if len(batch) < batch_size:
+            break
+    if delivered:
+        audit_record(action="follow_up.deliver", actor_label=SYSTEM_ACTOR, data={"delivered": delivered})
+    return delivered

@@ -1,0 +1,288 @@
+"""Ticket writes: create with routing and SLA, one service per change, each one an event on the timeline."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from agents.models import Program, Team, User
+from agents.permissions import can_serve_program
+from agents.services import audit_record
+from config.errors import InvalidTransition, NotAllowed
+from config.events import publish
+from crm.redaction import redact_text
+from tickets import permissions
+from tickets.models import TRANSITIONS, Category, Channel, Comment, Priority, SlaPolicy, Ticket, TicketEvent
+
+
+def _next_number() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval('tickets_number_seq')")
+        return f"SB-{cursor.fetchone()[0]}"
+
+
+def _sla_due(program: Program, priority: str, start: Any) -> tuple[Any, Any]:
+    policy = SlaPolicy.objects.filter(program=program, priority=priority).first()
+    if policy is None:
+        return None, None
+    return (
+        start + timedelta(minutes=policy.first_response_minutes),
+        start + timedelta(minutes=policy.resolution_minutes),
+    )
+
+
+def _route(*, category: Category | None, customer: Any, team: Team | None) -> tuple[Team | None, User | None]:
+    """Category decides the team; the customer's preferred agent gets it when that agent is in the team."""
+    team = team or (category.team if category else None)
+    preferred = getattr(customer, "preferred_agent", None) if customer is not None else None
+    if preferred is None or not preferred.is_active or team is None:
+        return team, None
+    return team, preferred if team.memberships.filter(user=preferred).exists() else None
+
+
+def _event(ticket: Ticket, kind: str, actor: Any, old: Any = "", new: Any = "", note: str = "") -> TicketEvent:
+    return TicketEvent.objects.create(
+        ticket=ticket,
+        kind=kind,
+        actor=actor if isinstance(actor, User) else None,
+        old_value=str(old or "")[:200],
+        new_value=str(new or "")[:200],
+        note=redact_text(note),
+    )
+
+
+def _changed(ticket: Ticket, fields: list[str]) -> None:
+    publish("ticket.updated", program_id=ticket.program_id, payload={"ticket_id": ticket.pk, "changed": fields})
+
+
+def ticket_create(
+    *,
+    actor: Any,
+    program: Program,
+    subject: str,
+    description: str = "",
+    customer: Any = None,
+    category: Category | None = None,
+    team: Team | None = None,
+    priority: str = Priority.NORMAL,
+    channel: str = Channel.PHONE,
+    tags: list[str] | None = None,
+) -> Ticket:
+    """Creates a ticket routed by category (and preferred agent), with SLA due times; publishes ``ticket.created``."""
+    if not permissions.can_create_ticket(actor, program.pk):
+        raise NotAllowed("You do not serve this program.")
+    subject = redact_text((subject or "").strip())
+    if not subject:
+        raise ValidationError({"subject": ["Give the ticket a subject."]})
+    if customer is not None and customer.program_id != program.pk:
+        raise ValidationError({"customer": ["This customer belongs to another program."]})
+    if category is not None and category.program_id != program.pk:
+        raise ValidationError({"category": ["This category belongs to another program."]})
+    if priority not in Priority.values:
+        raise ValidationError({"priority": [f"Unknown priority {priority!r}."]})
+    team, assignee = _route(category=category, customer=customer, team=team)
+    now = timezone.now()
+    first_due, resolution_due = _sla_due(program, priority, now)
+    with transaction.atomic():
+        ticket = Ticket.objects.create(
+            number=_next_number(),
+            subject=subject[:200],
+            description=redact_text(description or ""),
+            program=program,
+            customer=customer,
+            category=category,
+            team=team,
+            assignee=assignee,
+            created_by=actor if isinstance(actor, User) else None,
+            priority=priority,
+            channel=channel,
+            tags=tags or [],
+            first_response_due=first_due,
+            resolution_due=resolution_due,
+        )
+        _event(ticket, TicketEvent.Kind.CREATED, actor, new=ticket.number)
+        if assignee is not None:
+            _event(ticket, TicketEvent.Kind.ASSIGNEE, actor, new=assignee.get_username(), note="preferred agent")
+        publish("ticket.created", program_id=program.pk, payload={"ticket_id": ticket.pk, "number": ticket.number})
+    return ticket
+
+
+def _locked(ticket: Ticket) -> Ticket:
+    return (
+        Ticket.objects.select_for_update(of=("self",)).select_related("team", "assignee", "program").get(pk=ticket.pk)
+    )
+
+
+def ticket_transition(*, actor: Any, ticket: Ticket, status: str, note: str = "") -> Ticket:
+    """Moves the ticket along the transition table; already there is a no-op, a forbidden move names both states."""
+    if not permissions.can_work_ticket(actor, ticket):
+        raise NotAllowed("You may not change this ticket.")
+    if status not in Ticket.Status.values:
+        raise ValidationError({"status": [f"Unknown status {status!r}."]})
+    with transaction.atomic():
+        locked = _locked(ticket)
+        if locked.status == status:
+            return locked
+        if status not in TRANSITIONS[locked.status]:
+            raise InvalidTransition(entity=f"ticket {locked.number}", current=locked.status, target=status)
+        old = locked.status
+        locked.status = status
+        fields = ["status"]
+        now = timezone.now()
+        if status == Ticket.Status.RESOLVED:
+            locked.resolved_at = now
+            fields.append("resolved_at")
+        elif status == Ticket.Status.CLOSED:
+            locked.closed_at = now
+            fields.append("closed_at")
+        elif old == Ticket.Status.RESOLVED:
+            locked.resolved_at = None
+            fields.append("resolved_at")
+        if locked.first_responded_at is None and status != Ticket.Status.NEW and isinstance(actor, User):
+            locked.first_responded_at = now
+            fields.append("first_responded_at")
+        locked.save(update_fields=[*fields, "updated_at"])
+        _event(locked, TicketEvent.Kind.STATUS, actor, old, status, note)
+        _changed(locked, ["status"])
+    return locked
+
+
+def ticket_assign(*, actor: Any, ticket: Ticket, assignee: User | None) -> Ticket:
+    """Supervisors (and integrators) reassign; the new assignee must serve the ticket's program."""
+    if not permissions.can_reassign_ticket(actor, ticket):
+        raise NotAllowed("Only a supervisor of this team may reassign the ticket.")
+    return _set_assignee(actor=actor, ticket=ticket, assignee=assignee)
+
+
+def ticket_take(*, actor: User, ticket: Ticket) -> Ticket:
+    """An agent takes an unassigned ticket from its team's queue."""
+    if not permissions.can_take_ticket(actor, ticket):
+        raise NotAllowed("This ticket is not unassigned in one of your queues.")
+    return _set_assignee(actor=actor, ticket=ticket, assignee=actor, only_if_unassigned=True)
+
+
+def _set_assignee(*, actor: Any, ticket: Ticket, assignee: User | None, only_if_unassigned: bool = False) -> Ticket:
+    if assignee is not None and not can_serve_program(assignee, ticket.program_id):
+        raise ValidationError({"assignee": [f"{assignee.get_username()} does not serve this program."]})
+    with transaction.atomic():
+        locked = _locked(ticket)
+        if locked.assignee_id == (assignee.pk if assignee else None):
+            return locked
+        if only_if_unassigned and locked.assignee_id is not None:
+            raise NotAllowed("Someone else took this ticket a moment ago.")
+        old = locked.assignee.get_username() if locked.assignee else ""
+        locked.assignee = assignee
+        locked.save(update_fields=["assignee", "updated_at"])
+        _event(locked, TicketEvent.Kind.ASSIGNEE, actor, old, assignee.get_username() if assignee else "")
+        _changed(locked, ["assignee"])
+    if assignee is not None and assignee != actor:
+        from agents.services import notification_send
+
+        notification_send(
+            recipient=assignee,
+            kind="ticket.assigned",
+            title=f"{locked.number} assigned to you: {locked.subject}",
+            url=f"/tickets/{locked.pk}/",
+        )
+    return locked
+
+
+def ticket_transfer(*, actor: Any, ticket: Ticket, team: Team, note: str) -> Ticket:
+    """Redirects the matter to a specialised team with a mandatory note; history and SLA clock are kept."""
+    if not permissions.can_work_ticket(actor, ticket):
+        raise NotAllowed("You may not transfer this ticket.")
+    note = redact_text((note or "").strip())
+    if not note:
+        raise ValidationError({"note": ["Say why you transfer the ticket: the next team reads it first."]})
+    if not team.programs.filter(pk=ticket.program_id).exists():
+        raise ValidationError({"team": [f"{team.name} does not serve this ticket's program."]})
+    with transaction.atomic():
+        locked = _locked(ticket)
+        if locked.team_id == team.pk:
+            return locked
+        old_team = locked.team.name if locked.team else ""
+        old_assignee = locked.assignee.get_username() if locked.assignee else ""
+        locked.team = team
+        locked.assignee = None
+        locked.save(update_fields=["team", "assignee", "updated_at"])
+        _event(locked, TicketEvent.Kind.TEAM, actor, old_team, team.name, note)
+        if old_assignee:
+            _event(locked, TicketEvent.Kind.ASSIGNEE, actor, old_assignee, "", "transfer")
+        Comment.objects.create(ticket=locked, author=actor if isinstance(actor, User) else None, body=note)
+        _changed(locked, ["team", "assignee"])
+        audit_record(action="ticket.transfer", actor=actor, obj=locked, data={"team": team.pk})
+    return locked
+
+
+def ticket_set_priority(*, actor: Any, ticket: Ticket, priority: str) -> Ticket:
+    if not permissions.can_work_ticket(actor, ticket):
+        raise NotAllowed("You may not change this ticket.")
+    if priority not in Priority.values:
+        raise ValidationError({"priority": [f"Unknown priority {priority!r}."]})
+    with transaction.atomic():
+        locked = _locked(ticket)
+        if locked.priority == priority:
+            return locked
+        old = locked.priority
+        locked.priority = priority
+        # The clock keeps running from creation; only the targets change with the priority.
+        first_due, resolution_due = _sla_due(locked.program, priority, locked.created_at)
+        locked.first_response_due, locked.resolution_due = first_due, resolution_due
+        locked.save(update_fields=["priority", "first_response_due", "resolution_due", "updated_at"])
+        _event(locked, TicketEvent.Kind.PRIORITY, actor, old, priority)
+        _changed(locked, ["priority"])
+    return locked
+
+
+def ticket_comment_add(*, actor: Any, ticket: Ticket, body: str, is_internal: bool = True) -> Comment:
+    """A reply or internal note (redacted); the first public reply by staff counts as the first response."""
+    if not permissions.can_work_ticket(actor, ticket):
+        raise NotAllowed("You may not comment on this ticket.")
+    body = redact_text((body or "").strip())
+    if not body:
+        raise ValidationError({"body": ["Write something first."]})
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            ticket=ticket, author=actor if isinstance(actor, User) else None, body=body, is_internal=is_internal
+        )
+        updated = Ticket.objects.filter(pk=ticket.pk)
+        if not is_internal:
+            updated.filter(first_responded_at__isnull=True).update(first_responded_at=timezone.now())
+        updated.update(updated_at=timezone.now())
+        _changed(ticket, ["comments"])
+    return comment
+
+
+def ticket_create_from_call(*, actor: Any, call: Any, subject: str = "", category: Category | None = None) -> Ticket:
+    """One step from a logged call: a ticket for its customer, with the call's notes, and the call linked."""
+    from crm.models import Call
+
+    subject = subject or (call.notes.splitlines()[0][:120] if call.notes else "") or "Follow-up from call"
+    with transaction.atomic():
+        ticket = ticket_create(
+            actor=actor,
+            program=call.program,
+            subject=subject,
+            description=call.notes,
+            customer=call.customer,
+            category=category,
+            channel=Channel.PHONE,
+        )
+        Call.objects.filter(pk=call.pk).update(ticket=ticket, updated_at=timezone.now())
+        _event(ticket, TicketEvent.Kind.CALL, actor, new=f"call {call.pk}")
+    return ticket
+
+
+def ticket_attach_call(*, actor: Any, ticket: Ticket, call: Any) -> Ticket:
+    if not permissions.can_work_ticket(actor, ticket) or call.program_id != ticket.program_id:
+        raise NotAllowed("This call cannot be linked to this ticket.")
+    from crm.models import Call
+
+    with transaction.atomic():
+        Call.objects.filter(pk=call.pk).update(ticket=ticket, updated_at=timezone.now())
+        _event(ticket, TicketEvent.Kind.CALL, actor, new=f"call {call.pk}")
+    return ticket

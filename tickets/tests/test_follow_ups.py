@@ -1,0 +1,104 @@
+"""Scheduled callbacks: entered in the customer's zone, reminded exactly once, overdue ones visible."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from agents.models import Notification
+from crm.tests.factories import customer_with_phone
+from tickets.models import FollowUp, Ticket
+from tickets.services.follow_ups import follow_up_cancel, follow_up_complete, follow_up_schedule, follow_ups_deliver_due
+from tickets.services.tickets import ticket_create, ticket_transition
+
+
+@pytest.fixture
+def ticket(world):
+    customer = customer_with_phone(world.program_a, time_zone="Asia/Tokyo")
+    return ticket_create(actor=world.agent, program=world.program_a, subject="Callback", customer=customer)
+
+
+@pytest.mark.django_db
+def test_due_time_is_read_in_the_customers_time_zone(world, ticket):
+    follow_up = follow_up_schedule(actor=world.agent, ticket=ticket, due_at=datetime(2030, 1, 15, 9, 0))
+    assert follow_up.due_at == datetime(2030, 1, 15, 0, 0, tzinfo=UTC)
+
+
+@pytest.mark.django_db
+def test_due_reminder_is_delivered_once_and_reopens_a_waiting_ticket(world, ticket):
+    ticket = ticket_transition(actor=world.agent, ticket=ticket, status="pending_customer")
+    follow_up = follow_up_schedule(
+        actor=world.agent, ticket=ticket, due_at=timezone.now() + timedelta(seconds=1), reopen_ticket=True
+    )
+    FollowUp.objects.filter(pk=follow_up.pk).update(due_at=timezone.now() - timedelta(seconds=1))
+    assert follow_ups_deliver_due() == 1
+    assert follow_ups_deliver_due() == 0
+    notification = Notification.objects.get(kind="follow_up.due")
+    assert notification.recipient == world.agent
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.OPEN
+
+
+@pytest.mark.django_db
+def test_done_and_cancelled_are_explicit_and_not_reminded(world, ticket):
+    done = follow_up_schedule(actor=world.agent, ticket=ticket, due_at=timezone.now() + timedelta(minutes=5))
+    cancelled = follow_up_schedule(actor=world.agent, ticket=ticket, due_at=timezone.now() + timedelta(minutes=5))
+    follow_up_complete(actor=world.agent, follow_up=done)
+    follow_up_cancel(actor=world.agent, follow_up=cancelled)
+    FollowUp.objects.update(due_at=timezone.now() - timedelta(minutes=1))
+    assert follow_ups_deliver_due() == 0
+    with pytest.raises(Exception, match="from 'done' to 'cancelled'"):
+        follow_up_cancel(actor=world.agent, follow_up=done)
+
+
+@pytest.mark.django_db
+def test_past_time_is_refused(world, ticket):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="future"):
+        follow_up_schedule(actor=world.agent, ticket=ticket, due_at=timezone.now() - timedelta(hours=1))
+
+
+@pytest.mark.django_db
+def test_overdue_follow_ups_show_on_the_workspace(client, world, ticket):
+    follow_up = follow_up_schedule(actor=world.agent, ticket=ticket, due_at=timezone.now() + timedelta(minutes=1))
+    FollowUp.objects.filter(pk=follow_up.pk).update(due_at=timezone.now() - timedelta(hours=2))
+    client.force_login(world.agent)
+    page = client.get(reverse("home")).content.decode()
+    assert f'data-follow-up="{follow_up.pk}"' in page
+    client.force_login(world.supervisor)
+    page = client.get(reverse("home")).content.decode()
+    assert f'data-team-follow-up="{follow_up.pk}"' in page
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_two_thousand_due_reminders_delivered_exactly_once_by_two_workers_and_two_beats(world, celery_processes):
+    """DESIGN.md invariant 2 with real processes: two workers, two beats, one worker killed mid-run."""
+    customer = customer_with_phone(world.program_a)
+    due = timezone.now() - timedelta(seconds=5)
+    FollowUp.objects.bulk_create(
+        FollowUp(program=world.program_a, customer=customer, owner=world.agent, due_at=due, note=f"#{i}")
+        for i in range(2000)
+    )
+    celery_processes.env["FOLLOW_UP_DISPATCH_SECONDS"] = "0.5"
+    first = celery_processes.start_worker("w1", concurrency=2)
+    celery_processes.start_worker("w2", concurrency=2)
+    celery_processes.start_beat("beat1")
+    celery_processes.start_beat("beat2")
+
+    deadline = time.monotonic() + 90
+    while Notification.objects.filter(kind="follow_up.due").count() < 100 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    celery_processes.stop(first, kill=True)  # SIGKILL mid-run: its open batch rolls back
+    while FollowUp.objects.filter(notified_at__isnull=True).exists() and time.monotonic() < deadline:
+        time.sleep(0.5)
+
+    assert not FollowUp.objects.filter(notified_at__isnull=True).exists()
+    assert Notification.objects.filter(kind="follow_up.due").count() == 2000
+    keys = Notification.objects.filter(kind="follow_up.due").values_list("dedupe_key", flat=True)
+    assert len(set(keys)) == 2000

@@ -1,0 +1,294 @@
+"""Queues, the ticket page and its actions. Each action calls one service; errors become messages."""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from agents.models import Role, Team, User
+from agents.permissions import can_use_workspace, served_program_ids
+from crm.customer_page import panels_from
+from crm.selectors import call_get, customer_get
+from tickets import permissions, selectors
+from tickets.forms import CommentForm, FollowUpForm, StatusForm, TicketForm, TransferForm
+from tickets.models import Category, Ticket
+from tickets.services import follow_ups as follow_up_services
+from tickets.services import tickets as services
+
+PAGE_SIZE = 25
+
+
+def workspace_required(view: Any) -> Any:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not can_use_workspace(request.user):
+            raise PermissionDenied("Tickets are worked by agents, supervisors and managers.")
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+def _ticket_or_404(request: HttpRequest, pk: int) -> Ticket:
+    ticket = selectors.ticket_get(actor=request.user, pk=pk)
+    if ticket is None:
+        raise Http404("No such ticket.")
+    return ticket
+
+
+def _teams_for(user: Any) -> list[Team]:
+    teams = Team.objects.filter(is_active=True, programs__in=served_program_ids(user)).distinct()
+    if user.role in {Role.AGENT, Role.SUPERVISOR}:
+        teams = teams.filter(memberships__user=user)
+    return list(teams.order_by("name"))
+
+
+@workspace_required
+@require_GET
+def ticket_list(request: HttpRequest) -> HttpResponse:
+    """ "My tickets" or a team's queue (unassigned first, then by SLA due time)."""
+    teams = _teams_for(request.user)
+    team = next((t for t in teams if str(t.pk) == request.GET.get("team")), None)
+    tickets = (
+        selectors.ticket_queue(actor=request.user, team=team) if team else selectors.ticket_mine(actor=request.user)
+    )
+    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = dict(
+        Ticket.objects.filter(team__in=teams, status__in=["new", "open"], assignee__isnull=True)
+        .values_list("team")
+        .annotate(n=Count("id"))
+    )
+    return render(
+        request,
+        "tickets/ticket_list.html",
+        {"teams": teams, "team": team, "page": page, "unassigned": counts, "now": timezone.now()},
+    )
+
+
+@workspace_required
+def ticket_create(request: HttpRequest) -> HttpResponse:
+    customer = customer_get(actor=request.user, pk=request.GET.get("customer") or request.POST.get("customer") or 0)
+    programs = served_program_ids(request.user)
+    program_id = customer.program_id if customer else min(programs, default=None)
+    if program_id is None:
+        raise Http404("You serve no program.")
+    categories = list(Category.objects.filter(program_id=program_id).order_by("name"))
+    form = TicketForm(request.POST or None, categories=categories)
+    if request.method == "POST" and form.is_valid():
+        from agents.models import Program
+
+        data = form.cleaned_data
+        try:
+            ticket = services.ticket_create(
+                actor=request.user,
+                program=Program.objects.get(pk=program_id),
+                subject=data["subject"],
+                description=data["description"],
+                customer=customer,
+                category=data["category"],
+                priority=data["priority"],
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, f"Ticket {ticket.number} created.")
+            return redirect("tickets:ticket_detail", pk=ticket.pk)
+    return render(request, "tickets/ticket_form.html", {"form": form, "customer": customer})
+
+
+def _errors_to_form(form: Any, exc: ValidationError) -> None:
+    for field, errors in (exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}).items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@workspace_required
+@require_GET
+def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = _ticket_or_404(request, pk)
+    from crm.models import Call
+
+    transfer_teams = [t for t in Team.objects.filter(programs=ticket.program, is_active=True) if t.pk != ticket.team_id]
+    context = {
+        "ticket": ticket,
+        "events": selectors.ticket_events(ticket=ticket)[:50],
+        "comments": ticket.comments.select_related("author"),
+        "calls": Call.objects.filter(ticket=ticket).select_related("agent").order_by("-started_at")[:20],
+        "follow_ups": ticket.follow_ups.select_related("owner").order_by("due_at"),
+        "transitions": sorted(ticket_allowed(ticket)),
+        "transfer_teams": transfer_teams,
+        "assignable": _assignable(ticket) if permissions.can_reassign_ticket(request.user, ticket) else [],
+        "can_take": permissions.can_take_ticket(request.user, ticket),
+        "comment_form": CommentForm(),
+        "follow_up_form": FollowUpForm(),
+        "panels": panels_from("ticket_panels", ticket=ticket, actor=request.user),
+        "now": timezone.now(),
+        "status_labels": dict(Ticket.Status.choices),
+    }
+    return render(request, "tickets/ticket_detail.html", context)
+
+
+def ticket_allowed(ticket: Ticket) -> frozenset[str]:
+    from tickets.models import TRANSITIONS
+
+    return TRANSITIONS[ticket.status]
+
+
+def _assignable(ticket: Ticket) -> list[User]:
+    users = User.objects.filter(is_active=True, role__in=[Role.AGENT, Role.SUPERVISOR])
+    users = users.filter(Q(teams__programs=ticket.program) | Q(programs=ticket.program))
+    if ticket.team_id:
+        users = users.filter(teams=ticket.team)
+    return list(users.distinct().order_by("username"))
+
+
+def _back(ticket: Ticket) -> HttpResponse:
+    return redirect("tickets:ticket_detail", pk=ticket.pk)
+
+
+@workspace_required
+@require_POST
+def ticket_status(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = _ticket_or_404(request, pk)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        services.ticket_transition(
+            actor=request.user, ticket=ticket, status=form.cleaned_data["status"], note=form.cleaned_data["note"]
+        )
+        messages.success(request, f"{ticket.number} is now {dict(Ticket.Status.choices)[form.cleaned_data['status']]}.")
+    else:
+        messages.error(request, "Unknown status.")
+    return _back(ticket)
+
+
+@workspace_required
+@require_POST
+def ticket_take(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = _ticket_or_404(request, pk)
+    services.ticket_take(actor=request.user, ticket=ticket)  # type: ignore[arg-type]
+    messages.success(request, f"{ticket.number} is yours.")
+    return _back(ticket)
+
+
+@workspace_required
+@require_POST
+def ticket_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = _ticket_or_404(request, pk)
+    assignee_id = request.POST.get("assignee")
+    assignee = User.objects.filter(pk=assignee_id).first() if assignee_id else None
+    try:
+        services.ticket_assign(actor=request.user, ticket=ticket, assignee=assignee)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return _back(ticket)
+
+
+@workspace_required
+@require_POST
+def ticket_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = _ticket_or_404(request, pk)
+    form = TransferForm(request.POST)
+    team = Team.objects.filter(pk=request.POST.get("team") or 0, programs=ticket.program).first()
+    if not form.is_valid() or team is None:
+        messages.error(request, "Choose a team and say why you transfer the ticket.")
+        return _back(ticket)
+    try:
+        services.ticket_transfer(actor=request.user, ticket=ticket, team=team, note=form.cleaned_data["note"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{ticket.number} transferred to {team.name}.")
+    return _back(ticket)
+
+
+@workspace_required
+@require_POST
+def ticket_priority(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = _ticket_or_404(request, pk)
+    try:
+        services.ticket_set_priority(actor=request.user, ticket=ticket, priority=request.POST.get("priority", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return _back(ticket)
+
+
+@workspace_required
+@require_POST
+def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = _ticket_or_404(request, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        services.ticket_comment_add(
+            actor=request.user,
+            ticket=ticket,
+            body=form.cleaned_data["body"],
+            is_internal=form.cleaned_data["is_internal"],
+        )
+    else:
+        messages.error(request, "Write something first.")
+    return _back(ticket)
+
+
+@workspace_required
+@require_POST
+def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = _ticket_or_404(request, pk)
+    form = FollowUpForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Pick the date and time of the callback.")
+        return _back(ticket)
+    data = form.cleaned_data
+    due = data["due_at"].replace(tzinfo=None)  # typed in the customer's zone, not the server's
+    try:
+        follow_up_services.follow_up_schedule(
+            actor=request.user, ticket=ticket, due_at=due, note=data["note"], reopen_ticket=data["reopen_ticket"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Follow-up scheduled.")
+    return _back(ticket)
+
+
+@workspace_required
+@require_POST
+def follow_up_finish(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    follow_up = selectors.follow_up_get(actor=request.user, pk=pk)
+    if follow_up is None or action not in {"done", "cancel"}:
+        raise Http404("No such follow-up.")
+    if action == "done":
+        follow_up_services.follow_up_complete(actor=request.user, follow_up=follow_up)
+    else:
+        follow_up_services.follow_up_cancel(actor=request.user, follow_up=follow_up)
+    target = request.POST.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect("home")
+
+
+@workspace_required
+@require_POST
+def ticket_from_call(request: HttpRequest, call_pk: int) -> HttpResponse:
+    """One step from a logged call: a new ticket (or the call attached to an open one)."""
+    call = call_get(actor=request.user, pk=call_pk)
+    if call is None:
+        raise Http404("No such call.")
+    existing = request.POST.get("ticket")
+    if existing:
+        ticket = _ticket_or_404(request, int(existing))
+        services.ticket_attach_call(actor=request.user, ticket=ticket, call=call)
+        return _back(ticket)
+    category = Category.objects.filter(pk=request.POST.get("category") or 0, program_id=call.program_id).first()
+    ticket = services.ticket_create_from_call(
+        actor=request.user, call=call, subject=request.POST.get("subject", ""), category=category
+    )
+    messages.success(request, f"Ticket {ticket.number} opened from the call.")
+    return _back(ticket)
