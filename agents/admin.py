@@ -7,7 +7,17 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 
 from agents import services
-from agents.models import AuditEvent, Membership, Notification, Program, ProgramPhoneNumber, Team, User
+from agents.models import (
+    ApprovalRequest,
+    AuditEvent,
+    AuthorityLimit,
+    Membership,
+    Notification,
+    Program,
+    ProgramPhoneNumber,
+    Team,
+    User,
+)
 
 
 class ProgramPhoneNumberInline(admin.TabularInline):
@@ -91,3 +101,37 @@ class NotificationAdmin(admin.ModelAdmin):
     list_select_related = ["recipient"]
     raw_id_fields = ["recipient"]
     readonly_fields = ["dedupe_key", "emailed_at"]
+
+
+@admin.register(AuthorityLimit)
+class AuthorityLimitAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "role", "user", "kind", "currency", "max_amount"]
+    list_filter = ["role", "kind", "currency"]
+    raw_id_fields = ["user"]
+
+    def save_model(self, request: HttpRequest, obj: AuthorityLimit, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        services.audit_record(
+            action="limit.change" if change else "limit.create",
+            actor=request.user,
+            obj=obj,
+            request=request,
+            data={"role": obj.role, "kind": obj.kind, "currency": obj.currency, "max": str(obj.max_amount)},
+        )
+
+
+@admin.register(ApprovalRequest)
+class ApprovalRequestAdmin(admin.ModelAdmin):
+    """Decisions are made in the queue (one conditional update); here they are only read."""
+
+    list_display = ["created_at", "kind", "amount", "currency", "status", "requested_by", "decided_by", "program"]
+    list_filter = ["status", "kind", "level", "program"]
+    search_fields = ["reference", "requested_by__username"]
+    list_select_related = ["requested_by", "decided_by", "program"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

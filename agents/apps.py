@@ -7,3 +7,7 @@ class AgentsConfig(AppConfig):
 
     def ready(self) -> None:
         from agents import signals  # noqa: F401  (connects the login audit receivers)
+
+    customer_panels = ["agents.panels.customer_approvals_panel"]
+    customer_timeline_sources = ["agents.panels.approvals_timeline"]
+    ticket_panels = ["agents.panels.ticket_approvals_panel"]

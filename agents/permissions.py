@@ -117,3 +117,34 @@ def can_supervise_team(user: Any, team: Team) -> bool:
     if user.role == Role.SUPERVISOR:
         return team.memberships.filter(user=user, is_supervisor=True).exists()
     return False
+
+
+# --- Approvals -----------------------------------------------------------------
+
+
+def can_request_approval(user: Any, program_id: int | None) -> bool:
+    return can_use_workspace(user) and can_serve_program(user, program_id)
+
+
+def can_decide_approval(user: Any, request: Any) -> bool:
+    """Supervisors of the requester's team (supervisor level), managers of the program, admins; never the requester."""
+    if not can_decide_approvals(user) or request.requested_by_id == user.pk:
+        return False
+    if not can_serve_program(user, request.program_id):
+        return False
+    if is_admin(user) or user.role == Role.MANAGER:
+        return True
+    return (
+        request.level == "supervisor"
+        and request.team_id is not None
+        and request.team.memberships.filter(user=user, is_supervisor=True).exists()
+    )
+
+
+def can_cancel_approval(user: Any, request: Any) -> bool:
+    return _active(user) and request.requested_by_id == user.pk
+
+
+def can_apply_approvals(user: Any) -> bool:
+    """Billing systems (integrators) and admins mark granted requests as applied."""
+    return _active(user) and user.role in {Role.INTEGRATOR, Role.ADMIN}

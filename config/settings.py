@@ -148,10 +148,14 @@ WORKER_HEARTBEAT_MAX_AGE = env.int("WORKER_HEARTBEAT_MAX_AGE", default=60)
 FOLLOW_UP_DISPATCH_SECONDS = env.float("FOLLOW_UP_DISPATCH_SECONDS", default=15)
 SLA_CHECK_SECONDS = env.float("SLA_CHECK_SECONDS", default=60)
 SLA_WARNING_MINUTES = env.int("SLA_WARNING_MINUTES", default=15)
+APPROVAL_REMIND_AFTER_MINUTES = env.int("APPROVAL_REMIND_AFTER_MINUTES", default=30)
+APPROVAL_ESCALATE_AFTER_MINUTES = env.int("APPROVAL_ESCALATE_AFTER_MINUTES", default=120)
+APPROVAL_EXPIRE_AFTER_MINUTES = env.int("APPROVAL_EXPIRE_AFTER_MINUTES", default=60 * 24 * 3)
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "worker-heartbeat": {"task": "config.tasks.heartbeat", "schedule": WORKER_HEARTBEAT_INTERVAL},
     "follow-ups-due": {"task": "tickets.follow_ups_deliver_due", "schedule": FOLLOW_UP_DISPATCH_SECONDS},
     "sla-check": {"task": "tickets.sla_check", "schedule": SLA_CHECK_SECONDS},
+    "approvals-age": {"task": "agents.approvals_age", "schedule": 60.0},
 }
 
 # --- Auth -------------------------------------------------------------------
@@ -256,6 +260,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "TicketStatusEnum": "tickets.models.Ticket.Status",
         "FollowUpStatusEnum": "tickets.models.FollowUp.Status",
+        "ApprovalStatusEnum": "agents.models.approvals.STATUS_CHOICES",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
@@ -279,4 +284,4 @@ LOGGING = {
 
 SITE_NAME = "Switchboard"
 # Modules whose ``seed(*, scale, stdout)`` the seed_demo command runs, in this order.
-DEMO_SEEDERS = ["agents.demo", "crm.demo", "tickets.demo", "knowledge.demo"]
+DEMO_SEEDERS = ["agents.demo", "crm.demo", "tickets.demo", "agents.demo_approvals", "knowledge.demo"]

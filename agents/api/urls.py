@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from agents.api.approvals import ApprovalViewSet
+
+router = SimpleRouter()
+router.register("approvals", ApprovalViewSet, basename="approval")
+
+urlpatterns = router.urls

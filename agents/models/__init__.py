@@ -1,5 +1,6 @@
 """Models of the agents app, one module per topic; import them from ``agents.models``."""
 
+from agents.models.approvals import MONETARY_KINDS, ApprovalKind, ApprovalRequest, AuthorityLimit
 from agents.models.audit import AuditEvent
 from agents.models.notifications import Notification
 from agents.models.people import (
@@ -14,7 +15,11 @@ from agents.models.people import (
 )
 
 __all__ = [
+    "MONETARY_KINDS",
+    "ApprovalKind",
+    "ApprovalRequest",
     "AuditEvent",
+    "AuthorityLimit",
     "Membership",
     "Notification",
     "Program",

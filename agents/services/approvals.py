@@ -1,0 +1,298 @@
+"""Refunds, credits, fee waivers and exceptions beyond an agent's authority (DESIGN.md invariant 1).
+
+The decisive write is a conditional UPDATE ... WHERE status = 'pending': of two
+supervisors clicking at once, exactly one changes the row; the other is told it
+was already decided. Check constraints and a trigger hold the same rules in the
+database (never the requester; within the decider's limit).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from agents import permissions
+from agents.models import MONETARY_KINDS, ApprovalKind, ApprovalRequest, AuthorityLimit, Role, Team, User
+from agents.services.audit import SYSTEM_ACTOR, audit_record
+from agents.services.notifications import notification_send
+from config.errors import AlreadyDecided, NotAllowed
+from config.events import publish
+
+
+def authority_limit(*, user: User, kind: str, currency: str) -> Decimal | None:
+    """The user's own limit when set, else its role's; None means "may grant nothing alone"."""
+    if kind == ApprovalKind.EXCEPTION:
+        return None
+    limits = AuthorityLimit.objects.filter(kind=kind, currency=currency).filter(
+        Q(user=user) | Q(user__isnull=True, role=user.role)
+    )
+    by_owner = {("user" if limit.user_id else "role"): limit.max_amount for limit in limits}
+    return by_owner.get("user", by_owner.get("role"))
+
+
+def _team_of(user: User, program_id: int) -> Team | None:
+    return Team.objects.filter(memberships__user=user, programs=program_id, is_active=True).order_by("pk").first()
+
+
+def _supervisor_limit_covers(kind: str, currency: str, amount: Decimal) -> bool:
+    limit = AuthorityLimit.objects.filter(role=Role.SUPERVISOR, user__isnull=True, kind=kind, currency=currency).first()
+    return limit is not None and amount <= limit.max_amount
+
+
+def _deciders(request: ApprovalRequest) -> list[User]:
+    if request.level == ApprovalRequest.Level.SUPERVISOR and request.team_id:
+        people = User.objects.filter(
+            memberships__team_id=request.team_id, memberships__is_supervisor=True, is_active=True
+        )
+    else:
+        people = User.objects.filter(role=Role.MANAGER, is_active=True).filter(
+            Q(programs=request.program_id) | Q(teams__programs=request.program_id)
+        )
+    return [p for p in people.distinct() if p.pk != request.requested_by_id]
+
+
+def _notify_deciders(request: ApprovalRequest, *, stage: str) -> None:
+    for person in _deciders(request):
+        notification_send(
+            recipient=person,
+            kind=f"approval.{stage}",
+            title=f"Approval needed: {request}",
+            body=request.reason,
+            url="/approvals/",
+            dedupe_key=f"approval:{request.pk}:{stage}:{person.pk}",
+        )
+
+
+def approval_request(
+    *,
+    actor: User,
+    kind: str,
+    reason: str,
+    customer: Any = None,
+    ticket: Any = None,
+    amount: Decimal | None = None,
+    currency: str = "",
+    reference: str = "",
+    policy: str = "",
+) -> ApprovalRequest:
+    """Grants at once within the requester's own limit; otherwise queues it for the team's supervisors
+    (or managers, beyond a supervisor's limit) and notifies them. Audited; publishes ``approval.requested``."""
+    from crm.redaction import redact_text
+
+    program_id = ticket.program_id if ticket is not None else (customer.program_id if customer else None)
+    if program_id is None or not permissions.can_request_approval(actor, program_id):
+        raise NotAllowed("You cannot ask for approvals on this record.")
+    if kind not in ApprovalKind.values:
+        raise ValidationError({"kind": [f"Unknown kind {kind!r}."]})
+    reason = redact_text((reason or "").strip())
+    if not reason:
+        raise ValidationError({"reason": ["Say why: the supervisor decides on it."]})
+    if kind in MONETARY_KINDS:
+        if amount is None or amount <= 0:
+            raise ValidationError({"amount": ["Enter an amount above zero."]})
+        currency = (currency or "").upper()
+        if len(currency) != 3:
+            raise ValidationError({"currency": ["Use a three-letter currency code such as USD."]})
+    else:
+        amount, currency = None, ""
+        if not policy.strip():
+            raise ValidationError({"policy": ["Name the policy the exception is for."]})
+    if ticket is not None and customer is None:
+        customer = ticket.customer
+    own_limit = authority_limit(user=actor, kind=kind, currency=currency)
+    self_approved = amount is not None and own_limit is not None and amount <= own_limit
+    level = ApprovalRequest.Level.SUPERVISOR
+    if amount is not None and not self_approved and not _supervisor_limit_covers(kind, currency, amount):
+        level = ApprovalRequest.Level.MANAGER
+    with transaction.atomic():
+        request = ApprovalRequest.objects.create(
+            kind=kind,
+            amount=amount,
+            currency=currency,
+            reason=reason,
+            reference=redact_text(reference)[:100],
+            policy=redact_text(policy)[:200],
+            program_id=program_id,
+            team=_team_of(actor, program_id),
+            customer=customer,
+            ticket=ticket,
+            requested_by=actor,
+            status=ApprovalRequest.Status.SELF_APPROVED if self_approved else ApprovalRequest.Status.PENDING,
+            level=level,
+        )
+        audit_record(
+            action="approval.self_approve" if self_approved else "approval.request",
+            actor=actor,
+            obj=request,
+            program=program_id,
+            data={"kind": kind, "amount": str(amount) if amount else None, "currency": currency, "level": level},
+        )
+        if not self_approved:
+            _notify_deciders(request, stage="requested")
+        publish("approval.requested", program_id=program_id, payload=_payload(request))
+    return request
+
+
+def _payload(request: ApprovalRequest) -> dict[str, Any]:
+    return {
+        "approval_id": request.pk,
+        "kind": request.kind,
+        "status": request.status,
+        "amount": str(request.amount) if request.amount is not None else None,
+        "currency": request.currency,
+    }
+
+
+def _decide(*, actor: User, request: ApprovalRequest, status: str, note: str) -> ApprovalRequest:
+    from crm.redaction import redact_text
+
+    if request.requested_by_id == actor.pk:
+        raise NotAllowed("You cannot decide your own request.")
+    if not permissions.can_decide_approval(actor, request):
+        raise NotAllowed("This request is not in your approval queue.")
+    note = redact_text((note or "").strip())
+    if status == ApprovalRequest.Status.REJECTED and not note:
+        raise ValidationError({"decision_note": ["Say why you reject it: the agent tells the customer."]})
+    if (
+        status == ApprovalRequest.Status.APPROVED
+        and request.kind != ApprovalKind.EXCEPTION
+        and actor.role != Role.ADMIN
+    ):
+        limit = authority_limit(user=actor, kind=request.kind, currency=request.currency)
+        if limit is None or (request.amount or 0) > limit:
+            _escalate(request, reason="beyond the supervisor's limit")
+            raise NotAllowed(
+                f"{request.amount} {request.currency} is beyond your limit; the request went to the managers."
+            )
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            changed = ApprovalRequest.objects.filter(pk=request.pk, status=ApprovalRequest.Status.PENDING).update(
+                status=status, decided_by=actor, decided_at=now, decision_note=note, updated_at=now
+            )
+            if not changed:
+                current = ApprovalRequest.objects.get(pk=request.pk)
+                raise AlreadyDecided(f"This request was already {current.get_status_display().lower()}.")
+            request.refresh_from_db()
+            audit_record(
+                action=f"approval.{'approve' if status == 'approved' else 'reject'}",
+                actor=actor,
+                obj=request,
+                program=request.program_id,
+                data={"kind": request.kind, "amount": str(request.amount) if request.amount else None},
+            )
+            notification_send(
+                recipient=request.requested_by,
+                kind="approval.decided",
+                title=f"{request.get_kind_display()} {request.get_status_display().lower()} by {actor.get_username()}",
+                body=note,
+                url=f"/customers/{request.customer_id}/" if request.customer_id else "/",
+                dedupe_key=f"approval:{request.pk}:decided",
+            )
+            publish("approval.decided", program_id=request.program_id, payload=_payload(request))
+    except IntegrityError as exc:
+        # The database refused it (own request, or beyond the decider's limit): a rule, not a crash.
+        raise NotAllowed("The database refused this decision: it breaks an approval rule.") from exc
+    return request
+
+
+def approval_approve(*, actor: User, request: ApprovalRequest, note: str = "") -> ApprovalRequest:
+    """Approves a pending request within the decider's limit; notifies the requester; audited."""
+    return _decide(actor=actor, request=request, status=ApprovalRequest.Status.APPROVED, note=note)
+
+
+def approval_reject(*, actor: User, request: ApprovalRequest, note: str) -> ApprovalRequest:
+    """Rejects a pending request (a reason is required); notifies the requester; audited."""
+    return _decide(actor=actor, request=request, status=ApprovalRequest.Status.REJECTED, note=note)
+
+
+def approval_cancel(*, actor: User, request: ApprovalRequest) -> ApprovalRequest:
+    """The requester withdraws a pending request."""
+    if not permissions.can_cancel_approval(actor, request):
+        raise NotAllowed("Only the requester may cancel a request.")
+    with transaction.atomic():
+        if request.status == ApprovalRequest.Status.CANCELLED:
+            return request
+        changed = ApprovalRequest.objects.filter(pk=request.pk, status=ApprovalRequest.Status.PENDING).update(
+            status=ApprovalRequest.Status.CANCELLED, updated_at=timezone.now()
+        )
+        request.refresh_from_db()
+        if not changed:
+            raise AlreadyDecided(f"This request was already {request.get_status_display().lower()}.")
+        audit_record(action="approval.cancel", actor=actor, obj=request, program=request.program_id)
+    return request
+
+
+def approval_mark_applied(*, actor: User, request: ApprovalRequest) -> ApprovalRequest:
+    """Billing applied the refund/credit; idempotent (a second call changes nothing)."""
+    if not permissions.can_apply_approvals(actor):
+        raise NotAllowed("Only billing integrations mark approvals as applied.")
+    if request.status not in (ApprovalRequest.Status.APPROVED, ApprovalRequest.Status.SELF_APPROVED):
+        raise AlreadyDecided(f"Only granted requests can be applied; this one is {request.status}.")
+    with transaction.atomic():
+        changed = ApprovalRequest.objects.filter(pk=request.pk, applied_at__isnull=True).update(
+            applied_at=timezone.now(), updated_at=timezone.now()
+        )
+        request.refresh_from_db()
+        if changed:
+            audit_record(action="approval.apply", actor=actor, obj=request, program=request.program_id)
+    return request
+
+
+def _escalate(request: ApprovalRequest, *, reason: str) -> bool:
+    with transaction.atomic():
+        changed = ApprovalRequest.objects.filter(
+            pk=request.pk, status=ApprovalRequest.Status.PENDING, level=ApprovalRequest.Level.SUPERVISOR
+        ).update(level=ApprovalRequest.Level.MANAGER, escalated_at=timezone.now(), updated_at=timezone.now())
+        if changed:
+            request.refresh_from_db()
+            audit_record(
+                action="approval.escalate",
+                actor_label=SYSTEM_ACTOR,
+                obj=request,
+                program=request.program_id,
+                data={"reason": reason},
+            )
+            _notify_deciders(request, stage="escalated")
+    return bool(changed)
+
+
+def approvals_age(*, now: Any = None) -> dict[str, int]:
+    """Reminds supervisors once, escalates to managers, then expires; each step a conditional update."""
+    now = now or timezone.now()
+    counts = {"reminded": 0, "escalated": 0, "expired": 0}
+    pending = ApprovalRequest.objects.filter(status=ApprovalRequest.Status.PENDING)
+    remind_before = now - timedelta(minutes=settings.APPROVAL_REMIND_AFTER_MINUTES)
+    escalate_before = now - timedelta(minutes=settings.APPROVAL_ESCALATE_AFTER_MINUTES)
+    expire_before = now - timedelta(minutes=settings.APPROVAL_EXPIRE_AFTER_MINUTES)
+    for request in pending.filter(created_at__lte=expire_before).select_related("requested_by"):
+        with transaction.atomic():
+            if ApprovalRequest.objects.filter(pk=request.pk, status="pending").update(
+                status=ApprovalRequest.Status.EXPIRED, updated_at=now
+            ):
+                counts["expired"] += 1
+                audit_record(
+                    action="approval.expire", actor_label=SYSTEM_ACTOR, obj=request, program=request.program_id
+                )
+                notification_send(
+                    recipient=request.requested_by,
+                    kind="approval.expired",
+                    title=f"{request.get_kind_display()} request expired undecided",
+                    body=request.reason,
+                    dedupe_key=f"approval:{request.pk}:expired",
+                )
+    for request in pending.filter(created_at__lte=escalate_before, level="supervisor"):
+        counts["escalated"] += _escalate(request, reason="undecided in time")
+    for request in pending.filter(created_at__lte=remind_before, reminded_at__isnull=True):
+        with transaction.atomic():
+            if ApprovalRequest.objects.filter(pk=request.pk, reminded_at__isnull=True).update(reminded_at=now):
+                _notify_deciders(request, stage="reminder")
+                counts["reminded"] += 1
+    return counts
