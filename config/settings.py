@@ -148,6 +148,7 @@ WORKER_HEARTBEAT_MAX_AGE = env.int("WORKER_HEARTBEAT_MAX_AGE", default=60)
 FOLLOW_UP_DISPATCH_SECONDS = env.float("FOLLOW_UP_DISPATCH_SECONDS", default=15)
 SLA_CHECK_SECONDS = env.float("SLA_CHECK_SECONDS", default=60)
 SLA_WARNING_MINUTES = env.int("SLA_WARNING_MINUTES", default=15)
+KNOWLEDGE_REVIEW_DAYS = env.int("KNOWLEDGE_REVIEW_DAYS", default=180)
 APPROVAL_REMIND_AFTER_MINUTES = env.int("APPROVAL_REMIND_AFTER_MINUTES", default=30)
 APPROVAL_ESCALATE_AFTER_MINUTES = env.int("APPROVAL_ESCALATE_AFTER_MINUTES", default=120)
 APPROVAL_EXPIRE_AFTER_MINUTES = env.int("APPROVAL_EXPIRE_AFTER_MINUTES", default=60 * 24 * 3)
@@ -156,6 +157,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "follow-ups-due": {"task": "tickets.follow_ups_deliver_due", "schedule": FOLLOW_UP_DISPATCH_SECONDS},
     "sla-check": {"task": "tickets.sla_check", "schedule": SLA_CHECK_SECONDS},
     "approvals-age": {"task": "agents.approvals_age", "schedule": 60.0},
+    "knowledge-review-due": {"task": "knowledge.articles_review_due_remind", "schedule": 3600.0},
 }
 
 # --- Auth -------------------------------------------------------------------
@@ -261,6 +263,7 @@ SPECTACULAR_SETTINGS = {
         "TicketStatusEnum": "tickets.models.Ticket.Status",
         "FollowUpStatusEnum": "tickets.models.FollowUp.Status",
         "ApprovalStatusEnum": "agents.models.approvals.STATUS_CHOICES",
+        "ArticleStatusEnum": "knowledge.models.Article.Status",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from knowledge.api.views import ArticleViewSet
+
+router = SimpleRouter()
+router.register("articles", ArticleViewSet, basename="article")
+
+urlpatterns = router.urls

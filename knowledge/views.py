@@ -1,0 +1,275 @@
+"""Knowledge base screens: search as you type, read, give feedback; curate, review, publish, compare versions."""
+
+from __future__ import annotations
+
+import difflib
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET, require_POST
+
+from agents.permissions import can_edit_knowledge
+from crm.selectors import call_get, customer_get
+from knowledge import selectors
+from knowledge.models import LANGUAGES, Article, ArticleVersion, SearchLog
+from knowledge.rendering import render_markdown
+from knowledge.services import articles as services
+from tickets.selectors import ticket_get
+
+
+def km_required(view: Any) -> Any:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not can_edit_knowledge(request.user):
+            raise PermissionDenied("Only knowledge managers curate the knowledge base.")
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+def _article_or_404(request: HttpRequest, slug: str) -> Article:
+    article = selectors.article_get(actor=request.user, slug=slug)
+    if article is None:
+        raise Http404("No such article.")
+    return article
+
+
+@login_required
+@require_GET
+def article_list(request: HttpRequest) -> HttpResponse:
+    params = {key: request.GET.get(key, "") for key in ("q", "topic", "tag", "language", "audience")}
+    hits = (
+        selectors.article_search(
+            actor=request.user,
+            query=params["q"],
+            topic=params["topic"],
+            tag=params["tag"],
+            language=params["language"],
+            audience=params["audience"],
+        )
+        if params["q"]
+        else []
+    )
+    context: dict[str, Any] = {"hits": hits, "params": params, "languages": LANGUAGES}
+    if getattr(request, "htmx", False):
+        return render(request, "knowledge/_results.html", context)
+    if can_edit_knowledge(request.user):
+        context["all_articles"] = (
+            selectors.article_list(actor=request.user).select_related("owner").order_by("status", "title")[:200]
+        )
+    else:
+        context["recent"] = selectors.article_list(actor=request.user).order_by("-published_at")[:10]
+    context["topics"] = (
+        selectors.article_list(actor=request.user).exclude(topic="").values_list("topic", flat=True).distinct()
+    )
+    return render(request, "knowledge/article_list.html", context)
+
+
+@login_required
+@require_GET
+def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    article = _article_or_404(request, slug)
+    customer = customer_get(actor=request.user, pk=request.GET.get("customer") or 0)
+    if customer is not None:
+        localized = selectors.article_in_language(
+            article=article, actor=request.user, language=customer.preferred_language
+        )
+        if localized.pk != article.pk:
+            return redirect(f"/kb/{localized.slug}/?customer={customer.pk}")
+    if request.GET.get("q"):
+        # The agent opened this from a search: the article was "found".
+        last = SearchLog.objects.filter(user=request.user, query=request.GET["q"][:200]).order_by("-at").first()
+        if last is not None and last.clicked_id is None:
+            SearchLog.objects.filter(pk=last.pk).update(clicked=article)
+    draft = getattr(article, "draft", None) if can_edit_knowledge(request.user) else None
+    context = {
+        "article": article,
+        "html": mark_safe(render_markdown(article.body)),  # noqa: S308 - sanitised by nh3
+        "draft": draft,
+        "draft_html": mark_safe(render_markdown(draft.body)) if draft else "",  # noqa: S308 - sanitised
+        "translations": selectors.article_translations(article=article, actor=request.user),
+        "ticket": ticket_get(actor=request.user, pk=request.GET.get("ticket") or 0),
+        "call": call_get(actor=request.user, pk=request.GET.get("call") or 0),
+        "is_km": can_edit_knowledge(request.user),
+    }
+    return render(request, "knowledge/article_detail.html", context)
+
+
+def _steps_from(text: str) -> list[dict[str, str]]:
+    """One step per line; "check:" or "if ..." lines are checks and branches."""
+    steps = []
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        kind = "check" if line.lower().startswith("check:") else ("branch" if line.lower().startswith("if ") else "say")
+        steps.append({"kind": kind, "text": line.split(":", 1)[1].strip() if kind == "check" else line})
+    return steps
+
+
+@km_required
+def article_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    article = _article_or_404(request, slug) if slug else None
+    draft = getattr(article, "draft", None) if article else None
+    source: Any = draft or article
+    errors: list[str] = []
+    if request.method == "POST":
+        data = request.POST
+        steps = _steps_from(data.get("steps", ""))
+        try:
+            if article is None:
+                article = services.article_create(
+                    actor=request.user,
+                    title=data.get("title", ""),
+                    summary=data.get("summary", ""),
+                    body=data.get("body", ""),
+                    kind=data.get("kind", "article"),
+                    steps=steps,
+                    language=data.get("language", "en"),
+                    audience=data.get("audience", "internal"),
+                    topic=data.get("topic", ""),
+                    tags=[t.strip() for t in data.get("tags", "").split(",") if t.strip()],
+                )
+            else:
+                services.article_edit(
+                    actor=request.user,
+                    article=article,
+                    title=data.get("title", ""),
+                    summary=data.get("summary", ""),
+                    body=data.get("body", ""),
+                    steps=steps,
+                    change_note=data.get("change_note", ""),
+                )
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, "Draft saved.")
+            return redirect("knowledge:article_detail", slug=article.slug)
+    steps_text = "\n".join(
+        ("check: " if s["kind"] == "check" else "") + s["text"] for s in (getattr(source, "steps", None) or [])
+    )
+    return render(
+        request,
+        "knowledge/article_form.html",
+        {"article": article, "source": source, "steps_text": steps_text, "errors": errors, "languages": LANGUAGES},
+    )
+
+
+@km_required
+@require_POST
+def article_workflow(request: HttpRequest, slug: str, action: str) -> HttpResponse:
+    article = _article_or_404(request, slug)
+    try:
+        if action == "submit":
+            services.article_submit(actor=request.user, article=article)
+            messages.success(request, "Sent for review.")
+        elif action == "send-back":
+            services.article_send_back(actor=request.user, article=article, comment=request.POST.get("comment", ""))
+            messages.success(request, "Sent back to the author.")
+        elif action == "publish":
+            version = services.article_publish(actor=request.user, article=article)
+            messages.success(request, f"Published version {version.number}.")
+        elif action == "archive":
+            services.article_archive(actor=request.user, article=article)
+            messages.success(request, "Archived.")
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("knowledge:article_detail", slug=article.slug)
+
+
+@km_required
+@require_GET
+def article_versions(request: HttpRequest, slug: str) -> HttpResponse:
+    article = _article_or_404(request, slug)
+    versions = list(article.versions.select_related("author", "published_by"))
+    by_number = {v.number: v for v in versions}
+    diff = ""
+    a, b = request.GET.get("a"), request.GET.get("b")
+    if a and b and a.isdigit() and b.isdigit() and int(a) in by_number and int(b) in by_number:
+        old, new = by_number[int(a)], by_number[int(b)]
+        lines = difflib.unified_diff(
+            f"# {old.title}\n{old.summary}\n\n{old.body}".splitlines(),
+            f"# {new.title}\n{new.summary}\n\n{new.body}".splitlines(),
+            fromfile=f"version {old.number}",
+            tofile=f"version {new.number}",
+            lineterm="",
+        )
+        diff = mark_safe(  # noqa: S308 - every line escaped
+            "\n".join(
+                f'<span class="diff-{"add" if line.startswith("+") else "del" if line.startswith("-") else "ctx"}">'
+                f"{escape(line)}</span>"
+                for line in lines
+            )
+        )
+    return render(request, "knowledge/versions.html", {"article": article, "versions": versions, "diff": diff})
+
+
+@km_required
+@require_POST
+def article_restore(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    article = _article_or_404(request, slug)
+    version = ArticleVersion.objects.filter(article=article, number=number).first()
+    if version is None:
+        raise Http404("No such version.")
+    services.article_restore_version(actor=request.user, article=article, version=version)
+    messages.success(request, f"Version {number} restored as a new draft.")
+    return redirect("knowledge:article_detail", slug=article.slug)
+
+
+@login_required
+@require_POST
+def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
+    article = _article_or_404(request, slug)
+    services.article_feedback(
+        actor=request.user,
+        article=article,
+        helpful=request.POST.get("helpful") == "yes",
+        comment=request.POST.get("comment", ""),
+    )
+    if getattr(request, "htmx", False):
+        return HttpResponse('<p class="msg msg-success" data-feedback-thanks>Thanks for the feedback.</p>')
+    messages.success(request, "Thanks for the feedback.")
+    return redirect("knowledge:article_detail", slug=article.slug)
+
+
+@login_required
+@require_POST
+def article_link(request: HttpRequest, slug: str) -> HttpResponse:
+    article = _article_or_404(request, slug)
+    ticket = ticket_get(actor=request.user, pk=request.POST.get("ticket") or 0)
+    call = call_get(actor=request.user, pk=request.POST.get("call") or 0)
+    services.article_use(actor=request.user, article=article, ticket=ticket, call=call)
+    messages.success(request, "Linked.")
+    if ticket is not None:
+        return redirect("tickets:ticket_detail", pk=ticket.pk)
+    return redirect("knowledge:article_detail", slug=article.slug)
+
+
+@login_required
+def script_run(request: HttpRequest, slug: str, call_pk: int) -> HttpResponse:
+    article = _article_or_404(request, slug)
+    call = call_get(actor=request.user, pk=call_pk)
+    if call is None or article.kind != Article.Kind.SCRIPT:
+        raise Http404("No such script or call.")
+    run = article.runs.filter(call=call).first()
+    if request.method == "POST":
+        run = services.script_tick(actor=request.user, article=article, call=call, ticked=request.POST.getlist("step"))
+        if getattr(request, "htmx", False):
+            return HttpResponse(f'<span data-ticked="{len(run.ticked)}">{len(run.ticked)} steps saved</span>')
+    ticked = set(run.ticked) if run else set()
+    return render(request, "knowledge/script_run.html", {"article": article, "call": call, "ticked": ticked})
+
+
+@km_required
+@require_GET
+def knowledge_report(request: HttpRequest) -> HttpResponse:
+    return render(request, "knowledge/report.html", selectors.knowledge_report(actor=request.user))
