@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.api.limits.BodySizeLimitMiddleware",
+    "config.api.idempotency.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -158,6 +160,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "sla-check": {"task": "tickets.sla_check", "schedule": SLA_CHECK_SECONDS},
     "approvals-age": {"task": "agents.approvals_age", "schedule": 60.0},
     "knowledge-review-due": {"task": "knowledge.articles_review_due_remind", "schedule": 3600.0},
+    "idempotency-purge": {"task": "agents.idempotency_records_purge", "schedule": 3600.0},
 }
 
 # --- Auth -------------------------------------------------------------------
@@ -232,10 +235,21 @@ BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
 
 # --- REST API -----------------------------------------------------------------
 
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
+# Webhook URLs on private, loopback or link-local addresses are refused unless an admin allows it
+# per subscription, or this is set (development, tests).
+WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", default=False)
+WEBHOOK_MAX_FAILURES = env.int("WEBHOOK_MAX_FAILURES", default=8)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "config.api.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    "DEFAULT_THROTTLE_CLASSES": ["config.api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": env.str("API_RATE", default="1200/minute"), "anon": "60/minute"},
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
@@ -250,7 +264,32 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Switchboard API",
-    "DESCRIPTION": "REST API of Switchboard, the agent-support CRM for call centers.",
+    "DESCRIPTION": (
+        "REST API of Switchboard, the agent-support CRM for call centers.\n\n"
+        "Authenticate with `Authorization: Bearer <token>`. Every error is JSON "
+        '`{"code", "message", "details"}` (schema `Error`): 400 invalid input (details per field), '
+        "401 bad or missing token, 403 not allowed, 404 unknown or outside your programs, 409 conflict "
+        "(e.g. already decided, forbidden status change), 412 stale `If-Match`, 413 body too large, "
+        "422 rule refused or `Idempotency-Key` reused with another body, 429 too many requests "
+        "(see `Retry-After`). POST accepts `Idempotency-Key`; lists are paginated (`page`, `page_size` <= 100) "
+        "and filter on `updated_at__gte` for incremental sync. Guide: docs/api.md."
+    ),
+    "APPEND_COMPONENTS": {
+        "schemas": {
+            "Error": {
+                "type": "object",
+                "required": ["code", "message", "details"],
+                "properties": {
+                    "code": {"type": "string", "example": "invalid"},
+                    "message": {"type": "string", "example": "Invalid input: phones."},
+                    "details": {
+                        "type": "object",
+                        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                    },
+                },
+            }
+        }
+    },
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

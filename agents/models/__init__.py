@@ -13,13 +13,17 @@ from agents.models.people import (
     User,
     validate_time_zone,
 )
+from agents.models.tokens import ApiToken, IdempotencyRecord
+from agents.models.webhooks import WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "MONETARY_KINDS",
+    "ApiToken",
     "ApprovalKind",
     "ApprovalRequest",
     "AuditEvent",
     "AuthorityLimit",
+    "IdempotencyRecord",
     "Membership",
     "Notification",
     "Program",
@@ -28,5 +32,7 @@ __all__ = [
     "Team",
     "TimeStamped",
     "User",
+    "WebhookDelivery",
+    "WebhookSubscription",
     "validate_time_zone",
 ]

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from agents.models import Program, User
 from agents.permissions import served_program_ids
+from config.api.conditional import ConditionalUpdateMixin
 from crm import selectors
 from crm.api.serializers import (
     CallSerializer,
@@ -69,6 +70,7 @@ def _profile(data: dict[str, Any], *, program: Program) -> dict[str, Any]:
     update=extend_schema(summary="Replace a customer's profile", request=CustomerInputSerializer),
 )
 class CustomerViewSet(
+    ConditionalUpdateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -106,7 +108,7 @@ class CustomerViewSet(
         output = selectors.customer_get(actor=request.user, pk=customer.pk)
         return Response(self.get_serializer(output).data, status=status.HTTP_201_CREATED)
 
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def apply_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         customer = self.get_object()
         data = self._input(request, partial=kwargs.get("partial", False))
         changes = _profile(data, program=customer.program)

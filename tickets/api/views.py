@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from agents.models import Program, Team, User
 from agents.permissions import served_program_ids
+from config.api.conditional import ConditionalUpdateMixin
 from crm.selectors import call_get, customer_get
 from tickets import selectors
 from tickets.api.serializers import (
@@ -45,6 +46,7 @@ def _invalid(field: str, message: str) -> serializers.ValidationError:
     ),
 )
 class TicketViewSet(
+    ConditionalUpdateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -110,7 +112,7 @@ class TicketViewSet(
             services.ticket_attach_call(actor=request.user, ticket=ticket, call=call)
         return Response(TicketSerializer(selectors.ticket_get(actor=request.user, pk=ticket.pk)).data, status=201)
 
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def apply_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         ticket = self.get_object()
         data = TicketUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)

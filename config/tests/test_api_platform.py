@@ -1,0 +1,334 @@
+"""What every integrator relies on: tokens, safe retries, ETags, limits, webhooks, the schema, authorization."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+import threading
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from agents.models import ApiToken, AuditEvent, Notification, WebhookDelivery, WebhookSubscription
+from agents.services.tokens import token_create, token_revoke
+from agents.services.webhooks import webhook_deliver, webhook_subscribe
+from crm.models import Customer
+from crm.tests.factories import customer_with_phone
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.django_db
+
+
+def bearer(raw: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    return client
+
+
+@pytest.fixture
+def integrator_token(world):
+    _, raw = token_create(user=world.integrator, name="CTI")
+    return raw
+
+
+def test_bearer_token_works_and_is_stored_hashed(world, integrator_token):
+    response = bearer(integrator_token).get("/api/v1/customers/")
+    assert response.status_code == 200
+    token = ApiToken.objects.get()
+    assert integrator_token not in (token.key_hash, token.prefix)
+    assert token.last_used_at is not None
+    assert AuditEvent.objects.filter(action="token.create").exists()
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [("revoke", "revoked"), ("expire", "expired"), ("unknown", "Unknown API token")],
+)
+def test_bad_tokens_get_401_with_a_clear_message(world, setup, message):
+    token, raw = token_create(user=world.integrator, name="x")
+    if setup == "revoke":
+        token_revoke(token=token)
+    elif setup == "expire":
+        ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    else:
+        raw = "sb_nope"
+    response = bearer(raw).get("/api/v1/customers/")
+    assert response.status_code == 401
+    assert message in response.json()["message"]
+    assert response.json()["code"]
+
+
+def test_create_api_token_command_prints_the_token_last(world):
+    out, err = StringIO(), StringIO()
+    call_command("create_api_token", world.integrator.username, "--expires-days", "7", stdout=out, stderr=err)
+    raw = out.getvalue().strip().splitlines()[-1]
+    assert raw.startswith("sb_")
+    assert bearer(raw).get("/api/v1/calls/").status_code == 200
+
+
+def test_idempotent_retry_returns_the_first_response_without_a_second_effect(world, integrator_token):
+    client = bearer(integrator_token)
+    body = {"name": "Ada Lovelace", "phones": [{"number": "+14155550123"}]}
+    first = client.post("/api/v1/customers/", body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    again = client.post("/api/v1/customers/", body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    assert again["Idempotent-Replayed"] == "true"
+    assert Customer.objects.filter(name="Ada Lovelace").count() == 1
+    other = client.post("/api/v1/customers/", {**body, "name": "Other"}, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert other.status_code == 422
+    assert other.json()["code"] == "idempotency_key_reused"
+
+
+def test_stale_if_match_is_412_and_fresh_one_succeeds(world, integrator_token):
+    customer = customer_with_phone(world.program_a)
+    client = bearer(integrator_token)
+    read = client.get(f"/api/v1/customers/{customer.pk}/")
+    etag = read["ETag"]
+    assert client.get(f"/api/v1/customers/{customer.pk}/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    ok = client.patch(f"/api/v1/customers/{customer.pk}/", {"vip": True}, format="json", HTTP_IF_MATCH=etag)
+    assert ok.status_code == 200
+    assert ok["ETag"] != etag
+    stale = client.patch(f"/api/v1/customers/{customer.pk}/", {"vip": False}, format="json", HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412
+    assert stale.json()["code"] == "precondition_failed"
+    customer.refresh_from_db()
+    assert customer.vip is True
+
+
+def test_ticket_updates_honour_if_match(world, integrator_token):
+    from tickets.services.tickets import ticket_create
+
+    ticket = ticket_create(actor=world.agent, program=world.program_a, subject="x")
+    client = bearer(integrator_token)
+    etag = client.get(f"/api/v1/tickets/{ticket.pk}/")["ETag"]
+    client.patch(f"/api/v1/tickets/{ticket.pk}/", {"priority": "high"}, format="json")
+    stale = client.patch(f"/api/v1/tickets/{ticket.pk}/", {"status": "open"}, format="json", HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412
+
+
+def test_throttling_answers_429_with_retry_after(world, integrator_token, monkeypatch):
+    from django.core.cache import cache
+
+    from config.api.throttling import TokenRateThrottle
+
+    cache.clear()
+    monkeypatch.setattr(TokenRateThrottle, "THROTTLE_RATES", {"token": "3/minute", "anon": "3/minute"})
+    client = bearer(integrator_token)
+    statuses = [client.get("/api/v1/calls/").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    response = client.get("/api/v1/calls/")
+    assert int(response["Retry-After"]) > 0
+    assert response.json()["code"] == "throttled"
+    cache.clear()
+
+
+def test_oversized_body_is_413(world, integrator_token, settings):
+    settings.API_MAX_BODY_BYTES = 1000
+    response = bearer(integrator_token).post("/api/v1/customers/", {"name": "x" * 5000}, format="json")
+    assert response.status_code == 413
+    assert "limit" in response.json()["message"]
+
+
+def test_page_size_has_a_hard_maximum(world, integrator_token):
+    for i in range(3):
+        customer_with_phone(world.program_a, f"+1415555{i:04d}")
+    body = bearer(integrator_token).get("/api/v1/customers/", {"page_size": 100000}).json()
+    assert body["count"] == 3
+    from config.api.pagination import MAX_PAGE_SIZE
+
+    assert MAX_PAGE_SIZE == 100
+
+
+class _Receiver(BaseHTTPRequestHandler):
+    received: list[tuple[dict[str, str], bytes]] = []
+    fail_next = 0
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        if _Receiver.fail_next:
+            _Receiver.fail_next -= 1
+            self.send_response(503)
+        else:
+            _Receiver.received.append((dict(self.headers), body))
+            self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def receiver():
+    server = HTTPServer(("127.0.0.1", 0), _Receiver)
+    _Receiver.received = []
+    _Receiver.fail_next = 0
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/hook"
+    server.shutdown()
+
+
+def test_private_webhook_url_is_refused_unless_allowed(world, settings):
+    from django.core.exceptions import ValidationError
+
+    settings.WEBHOOK_ALLOW_PRIVATE = False
+    with pytest.raises(ValidationError, match="private"):
+        webhook_subscribe(actor=world.integrator, url="http://127.0.0.1:9/hook", events=["ticket.created"])
+
+
+def test_webhook_is_signed_retried_after_failure_and_logged(
+    world, receiver, settings, django_capture_on_commit_callbacks
+):
+    settings.WEBHOOK_ALLOW_PRIVATE = True
+    subscription = webhook_subscribe(actor=world.integrator, url=receiver, events=["ticket.created"])
+    from tickets.services.tickets import ticket_create
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        ticket = ticket_create(actor=world.agent, program=world.program_a, subject="Oven broken")
+    for callback in callbacks:  # the event fan-out; the delivery task itself is run by hand below
+        if "webhook_fan_out" in repr(callback):
+            callback()
+    delivery = WebhookDelivery.objects.get(subscription=subscription)
+    _Receiver.fail_next = 1
+    assert webhook_deliver(delivery_id=delivery.pk) is False  # receiver down: logged, task retries
+    assert webhook_deliver(delivery_id=delivery.pk) is True
+    delivery.refresh_from_db()
+    assert delivery.attempts == 2
+    assert delivery.status_code == 204
+    headers, body = _Receiver.received[-1]
+    timestamp, signature = (part.split("=", 1)[1] for part in headers["X-Switchboard-Signature"].split(","))
+    expected = hmac.new(subscription.secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    assert hmac.compare_digest(signature, expected)
+    assert json.loads(body)["data"]["ticket_id"] == ticket.pk
+
+
+def test_webhook_disabled_after_repeated_failures_and_admin_told(world, receiver, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE = True
+    settings.WEBHOOK_MAX_FAILURES = 3
+    subscription = webhook_subscribe(actor=world.integrator, url=receiver, events=["call.logged"])
+    delivery = WebhookDelivery.objects.create(subscription=subscription, event="call.logged", payload={})
+    _Receiver.fail_next = 10
+    for _ in range(3):
+        webhook_deliver(delivery_id=delivery.pk)
+    subscription.refresh_from_db()
+    assert subscription.is_active is False
+    assert Notification.objects.filter(recipient=world.admin, kind="webhook.disabled").exists()
+
+
+def test_webhooks_only_carry_the_integrators_programs(world, settings):
+    from agents.services.webhooks import webhook_fan_out
+
+    settings.WEBHOOK_ALLOW_PRIVATE = True
+    subscription = webhook_subscribe(actor=world.integrator, url="http://127.0.0.1:9/", events=["ticket.created"])
+    webhook_fan_out("ticket.created", world.program_b.pk, {"ticket_id": 1})
+    assert not WebhookDelivery.objects.filter(subscription=subscription).exists()
+
+
+def test_docs_page_uses_no_cdn(client):
+    page = client.get("/api/docs/").content.decode()
+    assert "swagger-ui" in page
+    assert "cdn" not in page.lower()
+    assert "https://" not in page.split("<body")[0]
+
+
+def test_schema_is_valid_and_matches_the_committed_file(tmp_path):
+    generated = tmp_path / "openapi.yaml"
+    call_command("spectacular", "--file", str(generated), "--validate", "--fail-on-warn")
+    committed = (BASE_DIR / "docs" / "openapi.yaml").read_text()
+    assert generated.read_text() == committed, (
+        "The API changed: regenerate the committed schema with "
+        "`.venv/bin/python manage.py spectacular --file docs/openapi.yaml --validate`"
+    )
+
+
+# --- Authorization matrix --------------------------------------------------------------
+
+
+def _api_routes() -> list[tuple[str, str]]:
+    """(route pattern, basename-ish name) of every /api/v1/ URL, found by walking the resolver."""
+    routes: list[tuple[str, str]] = []
+
+    def walk(patterns, prefix=""):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, prefix + str(entry.pattern))
+            elif isinstance(entry, URLPattern):
+                route = prefix + str(entry.pattern)
+                if route.startswith("api/v1/"):
+                    routes.append((route, entry.name or ""))
+
+    walk(get_resolver().url_patterns)
+    return routes
+
+
+def _out_of_scope_objects(world) -> dict[str, int]:
+    """One object of program B per resource: an agent of program A must get 404 for each."""
+    from decimal import Decimal
+
+    from agents.models import ApprovalRequest
+    from crm.tests.factories import CallFactory
+    from knowledge.models import Article
+    from tickets.models import FollowUp
+    from tickets.services.tickets import ticket_create
+
+    customer = customer_with_phone(world.program_b, "+442079460000")
+    ticket = ticket_create(actor=world.agent_b, program=world.program_b, subject="B")
+    approval = ApprovalRequest.objects.create(
+        kind="refund", amount=Decimal(10), currency="GBP", reason="x", program=world.program_b,
+        customer=customer, requested_by=world.agent_b,
+    )  # fmt: skip
+    follow_up = FollowUp.objects.create(
+        program=world.program_b, customer=customer, owner=world.agent_b, due_at=timezone.now()
+    )
+    article = Article.objects.create(slug="b-only", title="B only", status="published", program=world.program_b)
+    other_token, _ = token_create(user=world.agent_b, name="b")
+    hook = WebhookSubscription.objects.create(owner=world.agent_b, url="https://example.com", events=["call.logged"])
+    del other_token
+    return {
+        "customer": customer.pk,
+        "call": CallFactory(customer=customer).pk,
+        "ticket": ticket.pk,
+        "follow-up": follow_up.pk,
+        "approval": approval.pk,
+        "article": article.pk,
+        "webhook": hook.pk,
+    }
+
+
+def test_authorization_matrix_covers_every_api_route(world):
+    objects = _out_of_scope_objects(world)
+    anonymous = APIClient()
+    agent = APIClient()
+    agent.force_authenticate(world.agent)
+    unknown = []
+    for route, name in _api_routes():
+        basename = name.rsplit("-", 1)[0] if "-" in name else name
+        for suffix in ("-list", "-detail", "-lookup", "-search", "-timeline", "-notes", "-comments", "-versions",
+                       "-approve", "-reject", "-cancel", "-mark-applied"):  # fmt: skip
+            if name.endswith(suffix):
+                basename = name[: -len(suffix)]
+        if basename not in objects:
+            unknown.append(name)
+            continue
+        if "(?P<format>" in route:
+            continue  # the same views with a format suffix
+        has_pk = "(?P<pk>" in route
+        url = "/" + re.sub(r"\(\?P<pk>[^)]*\)", str(objects[basename]), route).replace("^", "").replace("$", "")
+        for method in ("get", "post"):
+            response = getattr(anonymous, method)(url, {}, format="json")
+            assert response.status_code == 401, f"anonymous {method.upper()} {url} -> {response.status_code}"
+        if has_pk:
+            for method in ("get", "post", "patch"):
+                response = getattr(agent, method)(url, {}, format="json")
+                assert response.status_code in {404, 405}, f"agent A {method.upper()} {url} -> {response.status_code}"
+    assert unknown == [], f"add these API routes to the authorization matrix: {unknown}"
