@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from config import embedded
@@ -82,6 +83,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "config.middleware.DomainErrorMiddleware",
+    "config.security.SessionTimeoutMiddleware",
+    "config.security.ContentSecurityPolicyMiddleware",
+    "config.security.DeniedAccessAuditMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -150,6 +154,8 @@ WORKER_HEARTBEAT_MAX_AGE = env.int("WORKER_HEARTBEAT_MAX_AGE", default=60)
 FOLLOW_UP_DISPATCH_SECONDS = env.float("FOLLOW_UP_DISPATCH_SECONDS", default=15)
 SLA_CHECK_SECONDS = env.float("SLA_CHECK_SECONDS", default=60)
 SLA_WARNING_MINUTES = env.int("SLA_WARNING_MINUTES", default=15)
+ERASURE_GRACE_DAYS = env.int("ERASURE_GRACE_DAYS", default=7)
+EXPORT_AVAILABLE_DAYS = env.int("EXPORT_AVAILABLE_DAYS", default=7)
 KNOWLEDGE_REVIEW_DAYS = env.int("KNOWLEDGE_REVIEW_DAYS", default=180)
 APPROVAL_REMIND_AFTER_MINUTES = env.int("APPROVAL_REMIND_AFTER_MINUTES", default=30)
 APPROVAL_ESCALATE_AFTER_MINUTES = env.int("APPROVAL_ESCALATE_AFTER_MINUTES", default=120)
@@ -161,6 +167,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "approvals-age": {"task": "agents.approvals_age", "schedule": 60.0},
     "knowledge-review-due": {"task": "knowledge.articles_review_due_remind", "schedule": 3600.0},
     "idempotency-purge": {"task": "agents.idempotency_records_purge", "schedule": 3600.0},
+    "data-requests-due": {"task": "crm.data_requests_process_due", "schedule": 300.0},
+    # Nightly, off-peak: retention deletes in small batches but still reads a lot.
+    "retention": {"task": "crm.retention_run", "schedule": crontab(hour=3, minute=17)},
 }
 
 # --- Auth -------------------------------------------------------------------
@@ -230,6 +239,18 @@ if not DEBUG:
     # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
     if env.bool("BEHIND_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Sessions end after 30 idle minutes and 12 hours in all (a shift), whatever the activity.
+SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 3600)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+SESSION_COOKIE_HTTPONLY = True
+LOGIN_URL_PATH = "/accounts/login/"
+LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=5)
+LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
+)
 # Trust X-Forwarded-For for the audit log's client address only behind a known proxy.
 BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
 
@@ -313,7 +334,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Card numbers and CVVs never reach a log line, whoever logs them.
+    "filters": {"redact": {"()": "crm.redaction.RedactingFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

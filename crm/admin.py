@@ -1,8 +1,24 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
-from crm.models import Call, Customer, CustomerAccess, CustomerEmail, CustomerPhone, Note, Organization
+from django.contrib import admin
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from crm.models import (
+    Call,
+    Customer,
+    CustomerAccess,
+    CustomerEmail,
+    CustomerPhone,
+    DataRequest,
+    Note,
+    Organization,
+    RetentionPolicy,
+)
 
 
 class PhoneInline(admin.TabularInline):
@@ -66,3 +82,36 @@ class CustomerAccessAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: object, obj: object = None) -> bool:
         return False
+
+
+@admin.register(RetentionPolicy)
+class RetentionPolicyAdmin(admin.ModelAdmin):
+    list_display = ["target", "keep_days", "action", "is_active"]
+    list_editable = ["keep_days", "action", "is_active"]
+
+
+@admin.register(DataRequest)
+class DataRequestAdmin(admin.ModelAdmin):
+    """Admins file exports and erasures here; an export downloads while it is valid."""
+
+    list_display = ["created_at", "kind", "customer", "status", "due_at", "completed_at", "download"]
+    list_filter = ["kind", "status"]
+    raw_id_fields = ["customer"]
+    fields = ["kind", "customer", "reason", "status", "due_at", "completed_at", "export_expires_at"]
+    readonly_fields = ["status", "due_at", "completed_at", "export_expires_at"]
+
+    def save_model(self, request: HttpRequest, obj: DataRequest, form: Any, change: bool) -> None:
+        if change:
+            return
+        from crm.services.erasure import data_request_create
+
+        created = data_request_create(actor=request.user, customer=obj.customer, kind=obj.kind, reason=obj.reason)
+        obj.pk = created.pk
+
+    @admin.display(description="Export")
+    def download(self, obj: DataRequest) -> str:
+        if obj.kind != "export" or obj.export is None:
+            return ""
+        if obj.export_expires_at and obj.export_expires_at < timezone.now():
+            return "expired"
+        return format_html('<a href="{}">Download JSON</a>', reverse("crm:data_export", args=[obj.pk]))

@@ -9,3 +9,8 @@ class CrmConfig(AppConfig):
     customer_panels = ["crm.panels.recent_calls_panel"]
     customer_timeline_sources = ["crm.panels.calls_timeline", "crm.panels.notes_timeline"]
     workspace_panels = ["crm.panels.my_recent_calls_panel"]
+
+    def ready(self) -> None:
+        from crm import signals
+
+        signals.connect()

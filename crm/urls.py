@@ -15,4 +15,5 @@ urlpatterns = [
     path("customers/<int:pk>/calls/start/", views.call_start, name="call_start"),
     path("calls/<int:pk>/", views.call_detail, name="call_detail"),
     path("calls/<int:pk>/finish/", views.call_finish, name="call_finish"),
+    path("data-requests/<int:pk>/export.json", views.data_export, name="data_export"),
 ]

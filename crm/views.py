@@ -318,3 +318,28 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such call.")
     context: dict[str, Any] = {"call": call, "panels": panels_from("call_panels", call=call, actor=request.user)}
     return render(request, "crm/call_detail.html", context)
+
+
+@login_required
+@require_GET
+def data_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """An admin downloads a finished export while it is valid; every download is audited."""
+    import json
+
+    from django.utils import timezone
+
+    from agents.permissions import is_admin
+    from agents.services import audit_record
+    from crm.models import DataRequest
+
+    if not is_admin(request.user):
+        raise PermissionDenied("Only administrators download exports.")
+    export = DataRequest.objects.filter(pk=pk, kind="export", status="done").first()
+    if export is None or export.export is None:
+        raise Http404("No finished export.")
+    if export.export_expires_at and export.export_expires_at < timezone.now():
+        raise Http404("This export has expired; file a new one.")
+    audit_record(action="export.download", actor=request.user, obj=export, request=request)
+    response = HttpResponse(json.dumps(export.export, indent=2), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="customer-{export.customer_id}-export.json"'
+    return response

@@ -64,7 +64,6 @@ def _notify_deciders(request: ApprovalRequest, *, stage: str) -> None:
             recipient=person,
             kind=f"approval.{stage}",
             title=f"Approval needed: {request}",
-            body=request.reason,
             url="/approvals/",
             dedupe_key=f"approval:{request.pk}:{stage}:{person.pk}",
         )
@@ -192,7 +191,6 @@ def _decide(*, actor: User, request: ApprovalRequest, status: str, note: str) ->
                 recipient=request.requested_by,
                 kind="approval.decided",
                 title=f"{request.get_kind_display()} {request.get_status_display().lower()} by {actor.get_username()}",
-                body=note,
                 url=f"/customers/{request.customer_id}/" if request.customer_id else "/",
                 dedupe_key=f"approval:{request.pk}:decided",
             )
@@ -285,7 +283,6 @@ def approvals_age(*, now: Any = None) -> dict[str, int]:
                     recipient=request.requested_by,
                     kind="approval.expired",
                     title=f"{request.get_kind_display()} request expired undecided",
-                    body=request.reason,
                     dedupe_key=f"approval:{request.pk}:expired",
                 )
     for request in pending.filter(created_at__lte=escalate_before, level="supervisor"):

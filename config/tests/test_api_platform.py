@@ -314,7 +314,7 @@ def test_authorization_matrix_covers_every_api_route(world):
     for route, name in _api_routes():
         basename = name.rsplit("-", 1)[0] if "-" in name else name
         for suffix in ("-list", "-detail", "-lookup", "-search", "-timeline", "-notes", "-comments", "-versions",
-                       "-approve", "-reject", "-cancel", "-mark-applied"):  # fmt: skip
+                       "-approve", "-reject", "-cancel", "-mark-applied", "-erasure"):  # fmt: skip
             if name.endswith(suffix):
                 basename = name[: -len(suffix)]
         if basename not in objects:

@@ -7,7 +7,17 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from crm.models import Call, CallDirection, Customer, CustomerEmail, CustomerPhone, Disposition, Note, NoteFlag
+from crm.models import (
+    Call,
+    CallDirection,
+    Customer,
+    CustomerEmail,
+    CustomerPhone,
+    DataRequest,
+    Disposition,
+    Note,
+    NoteFlag,
+)
 
 FLAG_HELP = "One of: " + ", ".join(NoteFlag.values[1:])
 
@@ -168,3 +178,14 @@ class CallSerializer(serializers.ModelSerializer):
             self.fields["program"].queryset = Program.objects.filter(pk__in=programs)
             self.fields["ticket"].queryset = Ticket.objects.filter(program_id__in=programs)
             self.fields["agent"].queryset = User.objects.filter(is_active=True)
+
+
+class DataRequestInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True)
+
+
+class DataRequestSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DataRequest
+        fields = ["id", "created_at", "updated_at", "kind", "customer", "status", "due_at", "completed_at"]
+        read_only_fields = fields

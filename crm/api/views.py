@@ -21,6 +21,8 @@ from crm.api.serializers import (
     CallSerializer,
     CustomerInputSerializer,
     CustomerSerializer,
+    DataRequestInputSerializer,
+    DataRequestSerializer,
     LookupInputSerializer,
     LookupOutputSerializer,
     NoteSerializer,
@@ -128,6 +130,24 @@ class CustomerViewSet(
         serializer = CustomerInputSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
+
+    @extend_schema(
+        summary="File an erasure request (right to be forgotten)",
+        description="Admins and integrators only. The customer is anonymised after the grace period.",
+        request=DataRequestInputSerializer,
+        responses={202: DataRequestSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def erasure(self, request: Request, pk: str | None = None) -> Response:
+        from crm.services.erasure import data_request_create
+
+        customer = self.get_object()
+        data = DataRequestInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        filed = data_request_create(
+            actor=request.user, customer=customer, kind="erasure", reason=data.validated_data.get("reason", "")
+        )
+        return Response(DataRequestSerializer(filed).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
         summary="Screen pop: customers with this phone number",

@@ -10,6 +10,7 @@ from crm.models.customers import (
     NoteFlag,
     Organization,
 )
+from crm.models.privacy import DataRequest, RetentionPolicy
 
 __all__ = [
     "Call",
@@ -18,8 +19,10 @@ __all__ = [
     "CustomerAccess",
     "CustomerEmail",
     "CustomerPhone",
+    "DataRequest",
     "Disposition",
     "Note",
     "NoteFlag",
     "Organization",
+    "RetentionPolicy",
 ]

@@ -101,12 +101,12 @@ def follow_up_cancel(*, actor: Any, follow_up: FollowUp) -> FollowUp:
 
 def _deliver(follow_up: FollowUp, now: datetime) -> None:
     """Inside the claiming transaction: notify once, reopen a waiting ticket, stamp the row."""
-    subject = follow_up.ticket.number if follow_up.ticket else (follow_up.customer.name if follow_up.customer else "")
+    # Notifications name records by number, never by customer data (erasure cannot reach them).
+    subject = follow_up.ticket.number if follow_up.ticket else f"customer #{follow_up.customer_id}"
     notification_send(
         recipient=follow_up.owner,
         kind="follow_up.due",
         title=f"Call back due: {subject}",
-        body=follow_up.note,
         url=f"/tickets/{follow_up.ticket_id}/" if follow_up.ticket_id else f"/customers/{follow_up.customer_id}/",
         dedupe_key=f"follow-up:{follow_up.pk}:due",
     )

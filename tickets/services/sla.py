@@ -40,7 +40,6 @@ def _warn(ticket: Ticket, *, stage: str, target: str, due: Any) -> int:
             recipient=person,
             kind=f"sla.{stage}",
             title=title,
-            body=ticket.subject,
             url=f"/tickets/{ticket.pk}/",
             dedupe_key=f"sla:{ticket.pk}:{target}:{stage}:{person.pk}",
         )

@@ -185,7 +185,7 @@ def _set_assignee(*, actor: Any, ticket: Ticket, assignee: User | None, only_if_
         notification_send(
             recipient=assignee,
             kind="ticket.assigned",
-            title=f"{locked.number} assigned to you: {locked.subject}",
+            title=f"{locked.number} was assigned to you",
             url=f"/tickets/{locked.pk}/",
         )
     return locked

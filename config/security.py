@@ -1,0 +1,140 @@
+"""Hardening: login throttling, idle and absolute session timeouts, CSP, and audit of denied access."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+# --- Login throttling -------------------------------------------------------------
+
+
+def _login_key(username: str, ip: str) -> str:
+    return f"login-fail:{username.lower()[:150]}:{ip}"
+
+
+def login_failures(username: str, ip: str) -> int:
+    return int(cache.get(_login_key(username, ip), 0))
+
+
+def login_failed(username: str, ip: str) -> None:
+    key = _login_key(username, ip)
+    cache.add(key, 0, timeout=settings.LOGIN_LOCKOUT_SECONDS)
+    cache.incr(key)
+
+
+def login_reset(username: str, ip: str) -> None:
+    cache.delete(_login_key(username, ip))
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """After LOGIN_MAX_FAILURES wrong passwords for one username from one address, wait LOGIN_LOCKOUT_SECONDS."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "Your username and password did not match. Please try again.",
+    }
+
+    def clean(self) -> dict[str, Any]:
+        from agents.services import request_ip
+
+        username = self.data.get("username", "")
+        ip = request_ip(self.request) or "unknown" if self.request else "unknown"
+        if login_failures(username, ip) >= settings.LOGIN_MAX_FAILURES:
+            minutes = max(1, settings.LOGIN_LOCKOUT_SECONDS // 60)
+            raise forms.ValidationError(
+                f"Too many failed attempts. Try again in {minutes} minutes or ask a supervisor.", code="locked"
+            )
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            login_failed(username, ip)
+            raise
+        login_reset(username, ip)
+        return cleaned
+
+
+# --- Session timeouts -------------------------------------------------------------
+
+
+class SessionTimeoutMiddleware:
+    """Idle timeout (no request for SESSION_IDLE_SECONDS) and absolute timeout (SESSION_ABSOLUTE_SECONDS)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            now = int(time.time())
+            started = request.session.setdefault("auth_started", now)
+            seen = request.session.get("last_seen", now)
+            if now - seen > settings.SESSION_IDLE_SECONDS or now - started > settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+                if request.path.startswith("/api/"):
+                    return self.get_response(request)  # answers 401/403 as unauthenticated
+                messages.info(request, "Your session expired. Please log in again.")
+                return redirect(f"{settings.LOGIN_URL_PATH}?next={request.path}")
+            # Written at most once a minute, not on every request.
+            if now - seen >= 60 or "last_seen" not in request.session:
+                request.session["last_seen"] = now
+        return self.get_response(request)
+
+
+# --- Content-Security-Policy ------------------------------------------------------
+
+
+class ContentSecurityPolicyMiddleware:
+    """Everything from our own origin; no inline script or style anywhere (the UI is built for it)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        return response
+
+
+# --- Denied access ----------------------------------------------------------------
+
+
+class DeniedAccessAuditMiddleware:
+    """A 403, or a 404 on a URL naming one object, by a signed-in user leaves an audit event (invariant 7)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code not in (403, 404):
+            return response
+        user = getattr(request, "user", None)
+        match = getattr(request, "resolver_match", None)
+        if user is None or not user.is_authenticated or match is None:
+            return response
+        if response.status_code == 404 and not ({"pk", "slug", "call_pk"} & set(match.kwargs)):
+            return response
+        from agents.services import audit_record
+
+        audit_record(
+            action="access.denied",
+            actor=user,
+            request=request,
+            data={
+                "view": match.view_name,
+                "status": response.status_code,
+                "object": str(next(iter(match.kwargs.values()), "")),
+            },
+        )
+        return response

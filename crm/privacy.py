@@ -1,0 +1,22 @@
+from config.privacy import Policy
+
+POLICIES = {
+    "crm.Organization": Policy(not_personal=("name",)),
+    "crm.Customer": Policy(
+        personal=("name",),
+        not_personal=("preferred_language", "time_zone", "tags"),
+        customer="",
+    ),
+    "crm.CustomerPhone": Policy(personal=("number", "label"), customer="customer", on_erase="delete"),
+    "crm.CustomerEmail": Policy(personal=("address",), customer="customer", on_erase="delete"),
+    "crm.Note": Policy(free_text=("body",), not_personal=("flag",), customer="customer"),
+    "crm.CustomerAccess": Policy(customer="customer"),
+    "crm.Call": Policy(
+        personal=("phone_number",),
+        free_text=("notes",),
+        not_personal=("external_id", "direction", "dialed_number", "disposition"),
+        customer="customer",
+    ),
+    "crm.RetentionPolicy": Policy(not_personal=("target", "action")),
+    "crm.DataRequest": Policy(free_text=("reason",), not_personal=("kind", "status", "export"), customer="customer"),
+}

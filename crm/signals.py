@@ -1,0 +1,42 @@
+"""Redaction on every write path (DESIGN.md invariant 4).
+
+Services redact what they write; this ``pre_save`` catch-all covers the rest (admin,
+shell, imports, Celery, any future code) for every field the privacy registry marks as
+free text. ``QuerySet.update()`` and ``bulk_create`` bypass signals: code that uses them
+on free text redacts itself (the services do), and ``manage.py redact_existing`` sweeps.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import pre_save
+
+from config.privacy import registry
+from crm.redaction import redact_text
+
+
+def redact_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, list):
+        return [redact_value(item) for item in value]
+    if isinstance(value, dict):
+        return {key: redact_value(item) for key, item in value.items()}
+    return value
+
+
+def _redact_free_text(sender: Any, instance: Any, **kwargs: Any) -> None:
+    policy = registry().get(sender)
+    if policy is None:
+        return
+    for name in policy.free_text:
+        value = getattr(instance, name, None)
+        if value:
+            setattr(instance, name, redact_value(value))
+
+
+def connect() -> None:
+    for model, policy in registry().items():
+        if policy.free_text:
+            pre_save.connect(_redact_free_text, sender=model, dispatch_uid=f"redact-{model._meta.label}")

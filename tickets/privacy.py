@@ -1,0 +1,16 @@
+from config.privacy import Policy
+
+POLICIES = {
+    "tickets.Category": Policy(not_personal=("name",)),
+    "tickets.Ticket": Policy(
+        free_text=("subject", "description"),
+        not_personal=("number", "priority", "channel", "tags", "status"),
+        customer="customer",
+    ),
+    "tickets.TicketEvent": Policy(
+        free_text=("note",), not_personal=("kind", "old_value", "new_value"), customer="ticket__customer"
+    ),
+    "tickets.Comment": Policy(free_text=("body",), customer="ticket__customer"),
+    "tickets.SlaPolicy": Policy(not_personal=("priority",)),
+    "tickets.FollowUp": Policy(free_text=("note",), not_personal=("status",), customer="customer"),
+}
