@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -27,7 +28,12 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
+        if request.path.startswith("/api/"):
+            return None
+        if isinstance(exception, ValidationError):
+            # A service refused the input of a one-shot action (no form to attach the errors to).
+            exception = DomainError(" ".join(exception.messages))
+        if not isinstance(exception, DomainError):
             return None
         if getattr(request, "htmx", False):
             response = HttpResponse(exception.message, status=exception.status_code, content_type="text/plain")

@@ -12,7 +12,7 @@ from django.db.models.functions import Reverse
 
 from agents.models import Program
 from agents.permissions import served_program_ids
-from crm.models import Call, Customer, Note, NoteFlag
+from crm.models import Call, Customer, CustomerPhone, Note, NoteFlag
 from crm.phones import digits, looks_like_phone, try_normalize_phone
 
 TICKET_NUMBER = re.compile(r"^\s*(SB)?-?\s*(\d{3,})\s*$", re.IGNORECASE)
@@ -135,11 +135,18 @@ def customer_lookup(*, actor: Any, phone: str, dialed: str = "") -> list[Custome
     e164 = try_normalize_phone(phone, region=region)
     if e164 is None:
         return []
-    found = customer_list_for_display(actor=actor).filter(phones__number=e164)
+    # Two small queries instead of one wide DISTINCT join: planning that one cost more than running it.
+    phones = CustomerPhone.objects.filter(
+        number=e164, customer__program_id__in=served_program_ids(actor), customer__erased_at__isnull=True
+    )
     if program is not None:
-        found = found.filter(program=program)
-    # Primary number first, then the most recently active customer.
-    return list(found.order_by("-phones__is_primary", "-last_activity_at", "pk").distinct()[:20])
+        phones = phones.filter(customer__program=program)
+    ranked = phones.order_by("-is_primary", "-customer__last_activity_at", "customer_id").values_list(
+        "customer_id", flat=True
+    )
+    ids = list(dict.fromkeys(ranked[:40]))[:20]
+    customers = customer_list_for_display(actor=actor).in_bulk(ids)
+    return [customers[pk] for pk in ids if pk in customers]
 
 
 def note_list(*, actor: Any, customer: Customer, flagged_only: bool = False) -> QuerySet[Note]:

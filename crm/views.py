@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import wraps
 from typing import Any, cast
 
 from django.contrib import messages
@@ -13,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_POST
 
+from agents.decorators import role_required
 from agents.models import Program, User
 from agents.permissions import can_use_workspace, served_program_ids
 from crm import selectors
@@ -26,16 +26,7 @@ from crm.services.notes import note_create
 TIMELINE_PAGE = 20
 
 
-def workspace_required(view: Any) -> Any:
-    """Front-line screens; other roles get a 403 page rather than a login loop."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not can_use_workspace(request.user):
-            raise PermissionDenied("The agent workspace is for agents, supervisors and managers.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
+workspace_required = role_required(can_use_workspace, "The agent workspace is for agents, supervisors and managers.")
 
 
 def _is_htmx(request: HttpRequest) -> bool:

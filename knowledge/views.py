@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import difflib
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
+from agents.decorators import role_required
 from agents.permissions import can_edit_knowledge
 from crm.selectors import call_get, customer_get
 from knowledge import selectors
@@ -23,15 +23,7 @@ from knowledge.rendering import render_markdown
 from knowledge.services import articles as services
 from tickets.selectors import ticket_get
 
-
-def km_required(view: Any) -> Any:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not can_edit_knowledge(request.user):
-            raise PermissionDenied("Only knowledge managers curate the knowledge base.")
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)
+km_required = role_required(can_edit_knowledge, "Only knowledge managers curate the knowledge base.")
 
 
 def _article_or_404(request: HttpRequest, slug: str) -> Article:

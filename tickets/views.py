@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from agents.decorators import role_required
 from agents.models import Role, Team, User
 from agents.permissions import can_use_workspace, served_program_ids
 from crm.customer_page import panels_from
@@ -28,14 +27,7 @@ from tickets.services import tickets as services
 PAGE_SIZE = 25
 
 
-def workspace_required(view: Any) -> Any:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not can_use_workspace(request.user):
-            raise PermissionDenied("Tickets are worked by agents, supervisors and managers.")
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)
+workspace_required = role_required(can_use_workspace, "Tickets are worked by agents, supervisors and managers.")
 
 
 def _ticket_or_404(request: HttpRequest, pk: int) -> Ticket:
@@ -184,10 +176,7 @@ def ticket_assign(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = _ticket_or_404(request, pk)
     assignee_id = request.POST.get("assignee")
     assignee = User.objects.filter(pk=assignee_id).first() if assignee_id else None
-    try:
-        services.ticket_assign(actor=request.user, ticket=ticket, assignee=assignee)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    services.ticket_assign(actor=request.user, ticket=ticket, assignee=assignee)
     return _back(ticket)
 
 
@@ -200,12 +189,8 @@ def ticket_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid() or team is None:
         messages.error(request, "Choose a team and say why you transfer the ticket.")
         return _back(ticket)
-    try:
-        services.ticket_transfer(actor=request.user, ticket=ticket, team=team, note=form.cleaned_data["note"])
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"{ticket.number} transferred to {team.name}.")
+    services.ticket_transfer(actor=request.user, ticket=ticket, team=team, note=form.cleaned_data["note"])
+    messages.success(request, f"{ticket.number} transferred to {team.name}.")
     return _back(ticket)
 
 
@@ -213,10 +198,7 @@ def ticket_transfer(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def ticket_priority(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = _ticket_or_404(request, pk)
-    try:
-        services.ticket_set_priority(actor=request.user, ticket=ticket, priority=request.POST.get("priority", ""))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    services.ticket_set_priority(actor=request.user, ticket=ticket, priority=request.POST.get("priority", ""))
     return _back(ticket)
 
 
@@ -247,14 +229,10 @@ def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
         return _back(ticket)
     data = form.cleaned_data
     due = data["due_at"].replace(tzinfo=None)  # typed in the customer's zone, not the server's
-    try:
-        follow_up_services.follow_up_schedule(
-            actor=request.user, ticket=ticket, due_at=due, note=data["note"], reopen_ticket=data["reopen_ticket"]
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "Follow-up scheduled.")
+    follow_up_services.follow_up_schedule(
+        actor=request.user, ticket=ticket, due_at=due, note=data["note"], reopen_ticket=data["reopen_ticket"]
+    )
+    messages.success(request, "Follow-up scheduled.")
     return _back(ticket)
 
 

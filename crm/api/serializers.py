@@ -18,6 +18,7 @@ from crm.models import (
     Note,
     NoteFlag,
 )
+from crm.services.calls import CALL_FIELDS
 
 FLAG_HELP = "One of: " + ", ".join(NoteFlag.values[1:])
 
@@ -131,30 +132,7 @@ class CallSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Call
-        fields = [
-            "id",
-            "created_at",
-            "updated_at",
-            "external_id",
-            "direction",
-            "customer",
-            "agent",
-            "program",
-            "phone_number",
-            "dialed_number",
-            "queued_at",
-            "started_at",
-            "answered_at",
-            "ended_at",
-            "wait_seconds",
-            "talk_seconds",
-            "hold_seconds",
-            "wrap_up_seconds",
-            "disposition",
-            "notes",
-            "ticket",
-            "first_contact_resolution",
-        ]
+        fields = ["id", "created_at", "updated_at", "program", *CALL_FIELDS]
         read_only_fields = ["id", "created_at", "updated_at"]
         # (program, external_id) is an upsert key here, not a uniqueness error: the view decides.
         validators: list[Any] = []

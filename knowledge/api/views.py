@@ -50,7 +50,8 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
     def search(self, request: Request) -> Response:
         params: dict[str, Any] = {k: request.query_params.get(k, "") for k in ("topic", "tag", "language", "audience")}
         hits = selectors.article_search(actor=request.user, query=request.query_params.get("q", ""), **params)
-        return Response(SearchHitSerializer(hits, many=True).data)
+        page = self.paginate_queryset(hits)  # type: ignore[arg-type]
+        return self.get_paginated_response(SearchHitSerializer(page, many=True).data)
 
     @extend_schema(summary="Published versions, newest first", responses=ArticleVersionSerializer(many=True))
     @action(detail=True, methods=["get"])

@@ -234,7 +234,7 @@ def test_feedback_and_report(client, world, reviewer, corpus):
 def test_api_search_and_versions(world, reviewer, corpus):
     api = APIClient()
     api.force_authenticate(world.agent)
-    hits = api.get("/api/v1/articles/search/", {"q": "refund policy"}).json()
+    hits = api.get("/api/v1/articles/search/", {"q": "refund policy"}).json()["results"]
     assert hits[0]["article"]["slug"] == "refund-policy"
     versions = api.get(f"/api/v1/articles/{corpus['refund'].pk}/versions/").json()
     assert versions[0]["number"] == 1
