@@ -60,10 +60,24 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# Production-like: DEBUG off (no static-file rescans, no query log), plain HTTP on loopback.
+PRODUCTION_LIKE = {
+    "DEBUG": "false",
+    "SECRET_KEY": "bench-only-not-a-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "SECURE_SSL_REDIRECT": "false",
+    "SESSION_COOKIE_SECURE": "false",
+    "CSRF_COOKIE_SECURE": "false",
+    "SECURE_HSTS_SECONDS": "0",
+    "API_RATE": "1000000/minute",
+}
+
+
 @contextmanager
 def server(env: dict[str, str], workers: int = 2) -> Iterator[str]:
     port = _free_port()
-    env = {**env, "API_RATE": "1000000/minute"}
+    env = {**env, **PRODUCTION_LIKE}
+    manage(env, "collectstatic", "--noinput", "-v", "0")
     proc = subprocess.Popen(
         [
             sys.executable,

@@ -67,11 +67,11 @@ with connection.cursor() as c:
           INSERT INTO knowledge_article (created_at, updated_at, slug, kind, title, summary, body, steps, topic, tags,
                                          language, audience, status, published_at)
           SELECT now(), now(), 'gen-' || g, 'article',
-                 initcap(w[1 + g % {k}]) || ' ' || w[1 + (g / 7) % {k}] || ' ' || g,
-                 'About ' || w[1 + (g / 3) % {k}] || ' and ' || w[1 + (g / 11) % {k}],
-                 repeat(w[1 + (g / 5) % {k}] || ' ' || w[1 + (g / 13) % {k}] || ' policy steps for agents. ', 20),
-                 '[]', 'generated', ARRAY[w[1 + g % {k}]],
-                 CASE WHEN g % 10 = 0 THEN 'es' ELSE 'en' END, 'internal', 'published', now()
+                 initcap(w[1 + g %% {k}]) || ' ' || w[1 + (g / 7) %% {k}] || ' ' || g,
+                 'About ' || w[1 + (g / 3) %% {k}] || ' and ' || w[1 + (g / 11) %% {k}],
+                 repeat(w[1 + (g / 5) %% {k}] || ' ' || w[1 + (g / 13) %% {k}] || ' policy steps for agents. ', 20),
+                 '[]', 'generated', ARRAY[w[1 + g %% {k}]],
+                 CASE WHEN g %% 10 = 0 THEN 'es' ELSE 'en' END, 'internal', 'published', now()
           FROM generate_series(%s, %s) g, (SELECT %s::text[] AS w) words
         ''', [have, want - 1, {words!r}])
 print("ok")

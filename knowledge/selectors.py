@@ -6,16 +6,17 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from agents.permissions import can_edit_knowledge, served_program_ids
-from knowledge.models import Article, SearchLog
+from knowledge.models import LANGUAGES, Article, SearchLog
 
 WORD = re.compile(r"[\w'-]+", re.UNICODE)
 TYPO_SIMILARITY = 0.3
+RANK_CANDIDATES = 200
 OPEN, CLOSE = "\x02", "\x03"  # highlight sentinels, escaped around, turned into <mark> last
 
 
@@ -71,27 +72,46 @@ def article_search(
         visible = visible.filter(language=language)
     if audience:
         visible = visible.filter(audience=audience)
-    ids_sql, ids_params = visible.values("id").query.sql_with_params()
+    ids_sql, ids_params = visible.order_by().values("id").query.sql_with_params()
     prefix = _prefix_query(query)
+    # One tsquery OR-ing every language's parse of the words: a constant the GIN index can use
+    # (a per-row query built from each article's language could not). Typos: trigram word
+    # similarity on the title through its GIN index (the <% operator and its threshold).
+    languages = [code for code, _ in LANGUAGES] + ["simple"]
+    parts = " || ".join(
+        "websearch_to_tsquery(knowledge_regconfig(%s), %s)"
+        + (" || to_tsquery(knowledge_regconfig(%s), %s)" if prefix else "")
+        for _ in languages
+    )
+    parts_params: list[Any] = []
+    for code in languages:
+        parts_params += [code, query] + ([code, prefix] if prefix else [])
     sql = f"""
-        WITH q AS (
-          SELECT a.id, a.language,
-                 websearch_to_tsquery(knowledge_regconfig(a.language), %s)
-                 || CASE WHEN %s <> '' THEN to_tsquery(knowledge_regconfig(a.language), %s)
-                         ELSE ''::tsquery END AS tsq
-          FROM knowledge_article a WHERE a.id IN ({ids_sql})
+        WITH q AS (SELECT {parts} AS tsq),
+        -- Ranking every match of a common word is what makes search slow on a large base, so only a
+        -- bounded candidate set is ranked: title look-alikes (trigram index) plus the first full-text
+        -- matches. A title that matches the words is among the look-alikes, so it still comes first.
+        candidates AS (
+          (SELECT a.id FROM knowledge_article a WHERE a.id IN ({ids_sql}) AND %s <%% a.title LIMIT 100)
+          UNION
+          (SELECT a.id FROM knowledge_article a, q WHERE a.id IN ({ids_sql}) AND a.search @@ q.tsq LIMIT %s)
+        ),
+        hits AS (
+          SELECT a.id, a.language, a.summary, a.body,
+                 ts_rank_cd(a.search, q.tsq, 1) * 10 + word_similarity(%s, a.title) AS rank, a.title
+          FROM knowledge_article a JOIN candidates c ON c.id = a.id, q
+          ORDER BY rank DESC, a.title
+          LIMIT %s
         )
-        SELECT a.id,
-               ts_rank_cd(a.search, q.tsq, 1) * 10 + word_similarity(%s, a.title) AS rank,
-               ts_headline(knowledge_regconfig(a.language), coalesce(a.summary, '') || ' ' || a.body, q.tsq,
-                           'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=10') AS snippet
-        FROM knowledge_article a JOIN q ON q.id = a.id
-        WHERE a.search @@ q.tsq OR word_similarity(%s, a.title) >= %s
-        ORDER BY rank DESC, a.title
-        LIMIT %s
-    """  # noqa: S608 - the only interpolation is Django's own parameterised subquery
-    params = [query, prefix, prefix or "x", *ids_params, query, query, TYPO_SIMILARITY, limit]
-    with connection.cursor() as cursor:
+        SELECT hits.id, hits.rank,
+               ts_headline(knowledge_regconfig(hits.language), coalesce(hits.summary, '') || ' ' || hits.body,
+                           q.tsq, 'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=10')
+        FROM hits, q
+        ORDER BY hits.rank DESC, hits.title
+    """  # noqa: S608 - interpolated pieces are our own constants and Django's parameterised subquery
+    params = [*parts_params, *ids_params, query, *ids_params, RANK_CANDIDATES, query, limit]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = %s", [TYPO_SIMILARITY])
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     articles = Article.objects.in_bulk([row[0] for row in rows])
