@@ -332,3 +332,11 @@ def test_authorization_matrix_covers_every_api_route(world):
                 response = getattr(agent, method)(url, {}, format="json")
                 assert response.status_code in {404, 405}, f"agent A {method.upper()} {url} -> {response.status_code}"
     assert unknown == [], f"add these API routes to the authorization matrix: {unknown}"
+
+
+def test_out_of_range_filter_values_are_400_not_500(world, integrator_token):
+    client = bearer(integrator_token)
+    response = client.get("/api/v1/customers/", {"updated_at__gte": "0624-10-08T06:53:42-20:31"})
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert client.get("/api/v1/articles/search/?q=a%00b").status_code == 400
