@@ -39,7 +39,7 @@ class BodySizeLimitMiddleware:
             return _invalid("The query string contains a NUL character.", {})
         if request.path.startswith("/api/"):
             for name, value in request.GET.items():
-                if _offset_out_of_range(value):
+                if _offset_out_of_range(str(value)):
                     return _invalid(f"{name}: the time-zone offset is out of range.", {name: ["Out of range."]})
         limit = settings.API_MAX_BODY_BYTES
         if request.path.startswith("/api/") and length > limit:
