@@ -79,3 +79,13 @@ def panels_from(hook_name: str, **kwargs: Any) -> list[Panel]:
     """Panels any app contributes through ``hook_name`` on its AppConfig."""
     panels = [panel for hook in _hooks(hook_name) if (panel := hook(**kwargs))]
     return sorted(panels, key=lambda p: (p.order, p.key))
+
+
+def parse_before(value: str) -> datetime | None:
+    """The ``before`` cursor of a timeline page; a malformed one means "from the newest"."""
+    from django.utils.dateparse import parse_datetime
+
+    try:
+        return parse_datetime(value)
+    except ValueError:
+        return None

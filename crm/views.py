@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_POST
 
 from agents.decorators import role_required
@@ -17,6 +16,7 @@ from agents.models import Program, User
 from agents.permissions import can_use_workspace, served_program_ids
 from crm import selectors
 from crm.customer_page import panels_for, panels_from, timeline_for, workspace_panels_for
+from crm.customer_page import parse_before as _before
 from crm.forms import CallFinishForm, CallStartForm, CustomerForm, NoteForm
 from crm.models import Customer, CustomerAccess
 from crm.services.calls import call_log_finish, call_log_start
@@ -211,7 +211,7 @@ def _primary_phone(customer: Customer) -> str:
 @require_GET
 def customer_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     customer = _customer_or_404(request, pk)
-    before = parse_datetime(request.GET.get("before", ""))
+    before = _before(request.GET.get("before", ""))
     timeline = timeline_for(customer=customer, actor=request.user, before=before, limit=TIMELINE_PAGE)
     return render(
         request,

@@ -142,6 +142,11 @@ def _assignable(ticket: Ticket) -> list[User]:
     return list(users.distinct().order_by("username"))
 
 
+def _int(value: str | None) -> int:
+    """A posted id; anything that is not a number matches nothing (0) instead of a 500."""
+    return int(value) if value and value.isdigit() else 0
+
+
 def _back(ticket: Ticket) -> HttpResponse:
     return redirect("tickets:ticket_detail", pk=ticket.pk)
 
@@ -175,7 +180,7 @@ def ticket_take(request: HttpRequest, pk: int) -> HttpResponse:
 def ticket_assign(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = _ticket_or_404(request, pk)
     assignee_id = request.POST.get("assignee")
-    assignee = User.objects.filter(pk=assignee_id).first() if assignee_id else None
+    assignee = User.objects.filter(pk=_int(assignee_id)).first() if assignee_id else None
     services.ticket_assign(actor=request.user, ticket=ticket, assignee=assignee)
     return _back(ticket)
 
@@ -185,7 +190,7 @@ def ticket_assign(request: HttpRequest, pk: int) -> HttpResponse:
 def ticket_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = _ticket_or_404(request, pk)
     form = TransferForm(request.POST)
-    team = Team.objects.filter(pk=request.POST.get("team") or 0, programs=ticket.program).first()
+    team = Team.objects.filter(pk=_int(request.POST.get("team")), programs=ticket.program).first()
     if not form.is_valid() or team is None:
         messages.error(request, "Choose a team and say why you transfer the ticket.")
         return _back(ticket)
@@ -261,10 +266,10 @@ def ticket_from_call(request: HttpRequest, call_pk: int) -> HttpResponse:
         raise Http404("No such call.")
     existing = request.POST.get("ticket")
     if existing:
-        ticket = _ticket_or_404(request, int(existing))
+        ticket = _ticket_or_404(request, _int(existing))
         services.ticket_attach_call(actor=request.user, ticket=ticket, call=call)
         return _back(ticket)
-    category = Category.objects.filter(pk=request.POST.get("category") or 0, program_id=call.program_id).first()
+    category = Category.objects.filter(pk=_int(request.POST.get("category")), program_id=call.program_id).first()
     ticket = services.ticket_create_from_call(
         actor=request.user, call=call, subject=request.POST.get("subject", ""), category=category
     )

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -28,6 +27,7 @@ from crm.api.serializers import (
     NoteSerializer,
     TimelineEntrySerializer,
 )
+from crm.customer_page import parse_before as _before
 from crm.customer_page import timeline_for
 from crm.models import Call, Customer
 from crm.services.calls import call_log_create, call_log_update, call_upsert
@@ -173,7 +173,7 @@ class CustomerViewSet(
     @action(detail=True, methods=["get"])
     def timeline(self, request: Request, pk: str | None = None) -> Response:
         customer = self.get_object()
-        before = parse_datetime(request.query_params.get("before", ""))
+        before = _before(request.query_params.get("before", ""))
         entries = timeline_for(customer=customer, actor=request.user, before=before, limit=50)
         return Response(TimelineEntrySerializer(entries, many=True).data)
 
