@@ -15,7 +15,7 @@ from agents.models import Role
 if TYPE_CHECKING:
     from agents.models import Team, User
 
-_CACHE_ATTR = "_served_program_ids"
+_CACHE_ATTR = "_served_programs"
 
 FRONT_LINE = frozenset({Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
 DECIDERS = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
@@ -29,13 +29,14 @@ def is_admin(user: Any) -> bool:
     return _active(user) and (user.role == Role.ADMIN or user.is_superuser)
 
 
-def served_program_ids(user: Any) -> frozenset[int]:
-    """Programs whose records the user may read: its teams' programs plus direct ones.
+def served_programs(user: Any) -> dict[int, str]:
+    """Programs whose records the user may read (its teams' programs plus direct ones), with each
+    program's default phone region.
 
     Computed once per user object (one query) and cached on it; admins serve all.
     """
     if not _active(user):
-        return frozenset()
+        return {}
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
@@ -48,9 +49,18 @@ def served_program_ids(user: Any) -> frozenset[int]:
             Program.objects.filter(direct_users=user)
         )
     )
-    ids = frozenset(queryset.values_list("id", flat=True))
-    setattr(user, _CACHE_ATTR, ids)
-    return ids
+    programs = dict(sorted(queryset.values_list("id", "default_region")))
+    setattr(user, _CACHE_ATTR, programs)
+    return programs
+
+
+def served_program_ids(user: Any) -> frozenset[int]:
+    return frozenset(served_programs(user))
+
+
+def home_region(user: Any) -> str:
+    """The phone region national numbers are read in when no program is given: the user's first program's."""
+    return next(iter(served_programs(user).values()), "") or "US"
 
 
 def forget_served_programs(user: Any) -> None:

@@ -40,9 +40,11 @@ class EmailSerializer(serializers.ModelSerializer):
 
 
 class CustomerSerializer(serializers.ModelSerializer):
-    organization = serializers.SerializerMethodField()
-    phones = PhoneSerializer(many=True, read_only=True)
-    emails = EmailSerializer(many=True, read_only=True)
+    # Reads a customer of ``selectors.customer_list_for_api`` (organization, contact points and flags
+    # come as columns of the customer's row).
+    organization = serializers.CharField(source="organization_name", allow_null=True, read_only=True)
+    phones = PhoneSerializer(many=True, read_only=True, source="phone_rows")
+    emails = EmailSerializer(many=True, read_only=True, source="email_rows")
     flags = serializers.SerializerMethodField(help_text="Flags of the customer's flagged notes, newest first.")
 
     class Meta:
@@ -67,18 +69,11 @@ class CustomerSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_organization(self, customer: Customer) -> str | None:
-        return customer.organization.name if customer.organization else None
-
     @extend_schema_field(
         serializers.ListField(child=serializers.CharField(help_text="caution, difficult, vip, vulnerable"))
     )
     def get_flags(self, customer: Customer) -> list[str]:
-        notes = getattr(customer, "flagged_notes", None)
-        if notes is None:
-            notes = customer.notes.exclude(flag="")
-        return list(dict.fromkeys(note.flag for note in notes))
+        return list(dict.fromkeys(customer.flag_list))  # type: ignore[attr-defined]
 
 
 class CustomerInputSerializer(serializers.Serializer):

@@ -85,13 +85,13 @@ class CustomerViewSet(
     filterset_fields = {"program": ["exact"], "updated_at": ["gte", "lte"], "vip": ["exact"], "do_not_call": ["exact"]}
 
     def get_queryset(self) -> QuerySet[Customer]:
-        return selectors.customer_list_for_display(actor=self.request.user)
+        return selectors.customer_list_for_api(actor=self.request.user)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         query = request.query_params.get("q", "").strip()
         if not query:
             return super().list(request, *args, **kwargs)
-        matches = selectors.customer_search(actor=request.user, query=query, limit=50)
+        matches = selectors.customer_search(actor=request.user, query=query, limit=50, for_api=True)
         page = self.paginate_queryset([m.customer for m in matches])  # type: ignore[arg-type]
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -107,7 +107,7 @@ class CustomerViewSet(
             emails=[EmailInput(**e) for e in data.get("emails", [])],
             **_profile(data, program=program),
         )
-        output = selectors.customer_get(actor=request.user, pk=customer.pk)
+        output = selectors.customer_get(actor=request.user, pk=customer.pk, for_api=True)
         return Response(self.get_serializer(output).data, status=status.HTTP_201_CREATED)
 
     def apply_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -124,7 +124,8 @@ class CustomerViewSet(
             emails=[EmailInput(**e) for e in data["emails"]] if "emails" in data else None,
             **changes,
         )
-        return Response(self.get_serializer(selectors.customer_get(actor=request.user, pk=customer.pk)).data)
+        output = selectors.customer_get(actor=request.user, pk=customer.pk, for_api=True)
+        return Response(self.get_serializer(output).data)
 
     def _input(self, request: Request, partial: bool = False) -> dict[str, Any]:
         serializer = CustomerInputSerializer(data=request.data, partial=partial)

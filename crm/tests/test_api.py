@@ -6,7 +6,13 @@ import pytest
 from rest_framework.test import APIClient
 
 from crm.models import Call, NoteFlag
-from crm.tests.factories import CallFactory, NoteFactory, customer_with_phone
+from crm.tests.factories import (
+    CallFactory,
+    CustomerEmailFactory,
+    CustomerPhoneFactory,
+    NoteFactory,
+    customer_with_phone,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +34,31 @@ def test_lookup_any_format_returns_customers_best_first(api, world):
     assert [r["id"] for r in results] == [customer.pk]
     assert results[0]["phones"] == [{"number": "+14155550100", "label": "", "is_primary": True}]
     assert results[0]["flags"] == ["caution"]
+
+
+def test_lookup_shows_a_customer_exactly_as_the_customer_endpoint_does(api, world, django_assert_num_queries):
+    """The screen pop is one hand-written statement; it must not drift from the serializer's contract."""
+    from crm.models import Organization
+
+    organization = Organization.objects.create(program=world.program_a, name="Acme Bakery")
+    customer = customer_with_phone(
+        world.program_a, "+14155550100", organization=organization, tags=["wholesale"], vip=True
+    )
+    CustomerPhoneFactory(customer=customer, number="+14155550199", is_primary=False, label="mobile")
+    CustomerEmailFactory(customer=customer, address="orders@acme.example")
+    NoteFactory(customer=customer, flag=NoteFlag.CAUTION)
+    NoteFactory(customer=customer, flag=NoteFlag.VIP)
+    NoteFactory(customer=customer, flag=NoteFlag.CAUTION)
+    bare = customer_with_phone(world.program_a, "+14155550199")  # its primary number: ranked first
+    detail = api.get(f"/api/v1/customers/{customer.pk}/").json()
+    with django_assert_num_queries(1):  # the agent's programs are already known to the request's user
+        found = api.post("/api/v1/customers/lookup/", {"phone": "415 555 0199"}, format="json").json()["results"]
+    assert [c["id"] for c in found] == [bare.pk, customer.pk]
+    assert found[1] == detail
+    assert found[1]["flags"] == ["caution", "vip"]
+    assert found[1]["phones"][1] == {"number": "+14155550199", "label": "mobile", "is_primary": False}
+    assert found[0] == api.get(f"/api/v1/customers/{bare.pk}/").json()
+    assert (found[0]["organization"], found[0]["emails"], found[0]["flags"]) == (None, [], [])
 
 
 def test_lookup_requires_a_phone(api):
