@@ -13,7 +13,7 @@ LIMIT = 10
 
 def customer_approvals_panel(*, customer: Any, actor: Any) -> Panel:
     requests = list(
-        approval_list(actor=actor).filter(customer=customer, status="pending").order_by("created_at")[:LIMIT]
+        _summary(approval_list(actor=actor).filter(customer=customer, status="pending")).order_by("created_at")[:LIMIT]
     )
     return Panel(
         "approvals",
@@ -30,7 +30,7 @@ def ticket_approvals_panel(*, ticket: Any, actor: Any) -> Panel:
 
 
 def approvals_timeline(*, customer: Any, actor: Any, before: datetime | None, limit: int) -> list[TimelineEntry]:
-    requests = approval_list(actor=actor).filter(customer=customer)
+    requests = _summary(approval_list(actor=actor).filter(customer=customer))
     if before:
         requests = requests.filter(created_at__lt=before)
     return [
@@ -43,3 +43,15 @@ def approvals_timeline(*, customer: Any, actor: Any, before: datetime | None, li
         )
         for request in requests.order_by("-created_at", "-id")[:limit]
     ]
+
+
+def _summary(requests: Any) -> Any:
+    """What a line about a request on the customer's page shows."""
+    return (
+        requests.select_related(None)
+        .select_related("requested_by")
+        .only(
+            "id", "kind", "amount", "currency", "status", "reason", "decision_note", "created_at",
+            "requested_by__username",
+        )
+    )  # fmt: skip

@@ -10,13 +10,13 @@ from django.utils.text import Truncator
 
 from crm.customer_page import Panel, TimelineEntry
 from crm.models import Customer, Note
-from crm.selectors import call_list
+from crm.selectors import call_list, customer_calls
 
 RECENT_CALLS = 10
 
 
 def recent_calls_panel(*, customer: Customer, actor: Any) -> Panel:
-    calls = list(call_list(actor=actor).filter(customer=customer).order_by("-started_at")[:RECENT_CALLS])
+    calls = list(customer_calls(actor=actor, customer=customer)[:RECENT_CALLS])
     return Panel("calls", "Recent calls", "crm/panels/calls.html", {"calls": calls}, order=30)
 
 
@@ -30,7 +30,7 @@ def _before(queryset: Any, field: str, before: datetime | None) -> Any:
 
 
 def calls_timeline(*, customer: Customer, actor: Any, before: datetime | None, limit: int) -> list[TimelineEntry]:
-    calls = _before(call_list(actor=actor).filter(customer=customer), "started_at", before)
+    calls = _before(customer_calls(actor=actor, customer=customer), "started_at", before)
     return [
         TimelineEntry(
             kind="call",
@@ -42,12 +42,13 @@ def calls_timeline(*, customer: Customer, actor: Any, before: datetime | None, l
             url=reverse("crm:call_detail", args=[call.pk]),
             data={"agent": call.agent.get_username() if call.agent else "", "talk_seconds": call.talk_seconds},
         )
-        for call in calls.order_by("-started_at", "-id")[:limit]
+        for call in calls[:limit]
     ]
 
 
 def notes_timeline(*, customer: Customer, actor: Any, before: datetime | None, limit: int) -> list[TimelineEntry]:
-    notes = _before(Note.objects.filter(customer=customer).select_related("author"), "created_at", before)
+    notes = Note.objects.filter(customer=customer).select_related("author")
+    notes = _before(notes.only("id", "created_at", "flag", "body", "author__username"), "created_at", before)
     return [
         TimelineEntry(
             kind="note",

@@ -22,7 +22,8 @@ NAME_SIMILARITY = 0.3
 
 
 def _flagged_notes() -> Any:
-    return Prefetch("notes", queryset=Note.objects.exclude(flag="").order_by("-created_at"), to_attr="flagged_notes")
+    notes = Note.objects.exclude(flag="").order_by("-created_at").only("id", "customer_id", "flag", "body")
+    return Prefetch("notes", queryset=notes, to_attr="flagged_notes")
 
 
 def customer_list(*, actor: Any) -> QuerySet[Customer]:
@@ -30,11 +31,12 @@ def customer_list(*, actor: Any) -> QuerySet[Customer]:
 
 
 def customer_list_for_display(*, actor: Any) -> QuerySet[Customer]:
-    """Customers with what a list row shows: program, organization, contact points, flag badges."""
+    """Customers with what a page shows: program, organization, contact points (``phone_rows``,
+    ``email_rows``), flagged notes for the badges. Two queries, whatever the page size."""
     return (
-        customer_list(actor=actor)
+        customer_list_for_api(actor=actor)
         .select_related("program", "organization", "preferred_agent")
-        .prefetch_related("phones", "emails", _flagged_notes())
+        .prefetch_related(_flagged_notes())
     )
 
 
@@ -195,6 +197,16 @@ def note_list(*, actor: Any, customer: Customer, flagged_only: bool = False) -> 
 def call_list(*, actor: Any) -> QuerySet[Call]:
     return Call.objects.filter(program_id__in=served_program_ids(actor)).select_related(
         "program", "customer", "agent", "ticket"
+    )
+
+
+def customer_calls(*, actor: Any, customer: Customer) -> QuerySet[Call]:
+    """A customer's calls with what a history line shows, newest first."""
+    return (
+        Call.objects.filter(customer=customer, program_id__in=served_program_ids(actor))
+        .select_related("agent")
+        .only("id", "started_at", "direction", "disposition", "notes", "talk_seconds", "customer_id", "agent__username")
+        .order_by("-started_at", "-id")
     )
 
 

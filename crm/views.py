@@ -143,13 +143,13 @@ def _add_errors(form: Any, exc: ValidationError) -> None:
 @workspace_required
 def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     customer = _customer_or_404(request, pk)
-    phones = list(customer.phones.all())
-    emails = list(customer.emails.all())
+    phones = [phone["number"] for phone in customer.phone_rows]  # type: ignore[attr-defined]
+    emails = [email["address"] for email in customer.email_rows]  # type: ignore[attr-defined]
     initial = {
         "name": customer.name,
-        "phone": phones[0].number if phones else "",
-        "phone_2": phones[1].number if len(phones) > 1 else "",
-        "email": emails[0].address if emails else "",
+        "phone": phones[0] if phones else "",
+        "phone_2": phones[1] if len(phones) > 1 else "",
+        "email": emails[0] if emails else "",
         "organization": customer.organization.name if customer.organization else "",
         "preferred_language": customer.preferred_language,
         "time_zone": customer.time_zone,
@@ -188,7 +188,6 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     customer = _customer_or_404(request, pk)
     CustomerAccess.objects.create(customer=customer, user=cast(User, request.user))
     timeline = timeline_for(customer=customer, actor=request.user, limit=TIMELINE_PAGE)
-    open_tickets = _open_tickets(customer, request.user)
     context = {
         "customer": customer,
         "panels": panels_for(customer=customer, actor=request.user),
@@ -196,14 +195,13 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "more_before": timeline[-1].at.isoformat() if len(timeline) == TIMELINE_PAGE else "",
         "note_form": NoteForm(),
         "call_form": CallStartForm(initial={"phone_number": _primary_phone(customer)}),
-        "open_tickets": open_tickets,
     }
     return render(request, "crm/customer_detail.html", context)
 
 
 def _primary_phone(customer: Customer) -> str:
-    phones = list(customer.phones.all())
-    return phones[0].number if phones else ""
+    phones = customer.phone_rows  # type: ignore[attr-defined]
+    return phones[0]["number"] if phones else ""
 
 
 @login_required

@@ -18,9 +18,7 @@ LIMIT = 10
 
 
 def open_tickets_panel(*, customer: Any, actor: Any) -> Panel:
-    tickets = list(
-        ticket_list(actor=actor).filter(customer=customer, status__in=OPEN_STATUSES).order_by("-created_at")[:LIMIT]
-    )
+    tickets = list(_history_line(ticket_list(actor=actor).filter(customer=customer, status__in=OPEN_STATUSES))[:LIMIT])
     return Panel(
         "tickets", "Open tickets", "tickets/panels/tickets.html", {"tickets": tickets, "customer": customer}, 20
     )
@@ -30,6 +28,9 @@ def follow_ups_panel(*, customer: Any, actor: Any) -> Panel:
     follow_ups = list(
         follow_up_list(actor=actor)
         .filter(customer=customer, status=FollowUp.Status.SCHEDULED)
+        .select_related(None)
+        .select_related("owner")
+        .only("id", "due_at", "note", "owner__username")
         .order_by("due_at")[:LIMIT]
     )
     return Panel(
@@ -42,7 +43,7 @@ def follow_ups_panel(*, customer: Any, actor: Any) -> Panel:
 
 
 def tickets_timeline(*, customer: Any, actor: Any, before: datetime | None, limit: int) -> list[TimelineEntry]:
-    tickets = ticket_list(actor=actor).filter(customer=customer)
+    tickets = _history_line(ticket_list(actor=actor).filter(customer=customer))
     if before:
         tickets = tickets.filter(created_at__lt=before)
     return [
@@ -54,8 +55,17 @@ def tickets_timeline(*, customer: Any, actor: Any, before: datetime | None, limi
             summary=ticket.subject,
             url=reverse("tickets:ticket_detail", args=[ticket.pk]),
         )
-        for ticket in tickets.order_by("-created_at", "-id")[:limit]
+        for ticket in tickets[:limit]
     ]
+
+
+def _history_line(tickets: Any) -> Any:
+    """What a line about a ticket on the customer's page shows, newest first."""
+    return (
+        tickets.select_related(None)
+        .only("id", "number", "subject", "status", "created_at")
+        .order_by("-created_at", "-id")
+    )
 
 
 def my_tickets_panel(*, actor: Any) -> Panel:
