@@ -7,6 +7,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 from agents.models import Program, TimeStamped
 
@@ -61,6 +62,8 @@ class Article(TimeStamped):
         indexes = [
             GinIndex(fields=["title"], opclasses=["gin_trgm_ops"], name="knowledge_title_trgm"),
             models.Index(fields=["status", "program"], name="knowledge_article_visible"),
+            # Search puts an article whose title is the query first, however common its words.
+            models.Index(Lower("title"), name="knowledge_title_lower"),
         ]
         constraints = [
             models.UniqueConstraint(

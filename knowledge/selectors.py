@@ -15,8 +15,9 @@ from agents.permissions import can_edit_knowledge, served_program_ids
 from knowledge.models import LANGUAGES, Article, SearchLog
 
 WORD = re.compile(r"[\w'-]+", re.UNICODE)
+EXCLUDED = re.compile(r"(?:^|\s)-([\w']+)", re.UNICODE)
 TYPO_SIMILARITY = 0.3
-RANK_CANDIDATES = 200
+RANK_CANDIDATES = 300
 OPEN, CLOSE = "\x02", "\x03"  # highlight sentinels, escaped around, turned into <mark> last
 
 
@@ -44,8 +45,46 @@ class Hit:
 
 
 def _prefix_query(query: str) -> str:
-    words = [w.replace("'", "") for w in WORD.findall(query)][:8]
-    return " & ".join(f"{w}:*" for w in words if w)
+    """``w1 & w2 & w3:*``: the words typed so far, the last one perhaps not finished (none for a "phrase")."""
+    if '"' in query:
+        return ""
+    words = [w for w in (w.replace("'", "") for w in WORD.findall(query)[:8]) if w]
+    return " & ".join([*words[:-1], f"{words[-1]}:*"]) if words else ""
+
+
+def _tsqueries(cursor: Any, query: str, excluded: list[str]) -> tuple[str, str]:
+    """What to find and what to leave out, each as one constant tsquery the GIN indexes can use.
+
+    The words are parsed by every language (a query built per row from each article's language could
+    not use the index), the last one also as a prefix for search-as-you-type; languages that parse
+    alike give one branch. An excluded word leaves out an article holding it in any language's form.
+    Also sets the typo threshold for the rest of the transaction (one round trip for all three).
+    """
+    prefix = _prefix_query(query)
+    languages = [code for code, _ in LANGUAGES] + ["simple"]
+    cursor.execute(
+        """
+        SELECT set_config('pg_trgm.word_similarity_threshold', %s, true),
+          ARRAY(
+            SELECT DISTINCT parsed::text FROM (
+              SELECT websearch_to_tsquery(knowledge_regconfig(lang), %s) FROM unnest(%s::text[]) lang
+              UNION ALL
+              SELECT to_tsquery(knowledge_regconfig(lang), %s) FROM unnest(%s::text[]) lang WHERE %s <> ''
+            ) branches (parsed)
+            WHERE numnode(parsed) > 0 ORDER BY 1
+          ),
+          ARRAY(
+            SELECT DISTINCT parsed::text FROM (
+              SELECT plainto_tsquery(knowledge_regconfig(lang), word)
+              FROM unnest(%s::text[]) lang, unnest(%s::text[]) word
+            ) branches (parsed)
+            WHERE numnode(parsed) > 0 ORDER BY 1
+          )
+        """,
+        [str(TYPO_SIMILARITY), query, languages, prefix, languages, prefix, languages, excluded],
+    )
+    _, include, exclude = cursor.fetchone()
+    return " | ".join(f"( {branch} )" for branch in include), " | ".join(f"( {branch} )" for branch in exclude)
 
 
 def article_search(
@@ -61,7 +100,9 @@ def article_search(
 ) -> list[Hit]:
     """Best first: title beats summary beats body; phrases ("..."), prefixes while typing and typos all match."""
     query = (query or "").strip()[:200]
-    if not query:
+    excluded = EXCLUDED.findall(query)[:8]
+    wanted = EXCLUDED.sub(" ", query).strip()
+    if not wanted:
         return []
     visible = article_list(actor=actor)
     if topic:
@@ -73,45 +114,66 @@ def article_search(
     if audience:
         visible = visible.filter(audience=audience)
     ids_sql, ids_params = visible.order_by().values("id").query.sql_with_params()
-    prefix = _prefix_query(query)
-    # One tsquery OR-ing every language's parse of the words: a constant the GIN index can use
-    # (a per-row query built from each article's language could not). Typos: trigram word
-    # similarity on the title through its GIN index (the <% operator and its threshold).
-    languages = [code for code, _ in LANGUAGES] + ["simple"]
-    parts = " || ".join(
-        "websearch_to_tsquery(knowledge_regconfig(%s), %s)"
-        + (" || to_tsquery(knowledge_regconfig(%s), %s)" if prefix else "")
-        for _ in languages
-    )
-    parts_params: list[Any] = []
-    for code in languages:
-        parts_params += [code, query] + ([code, prefix] if prefix else [])
+    # Three tiers, best first:
+    # 1. the words in the title, summary or tags (the short ``search_head`` vector), and the article
+    #    titled exactly so;
+    # 2. when none has them, titles that look like the query (typos: trigram word similarity through
+    #    the title index);
+    # 3. while fewer than ``limit`` were found, the words in the body.
+    # Common words match thousands of articles, so each tier ranks at most RANK_CANDIDATES of them
+    # (a single misspelt word is equally like every title holding the word it misspells; a longer
+    # query has few look-alikes).
+    leave_out = "AND NOT a.search @@ q.excluded" if excluded else ""
     sql = f"""
-        WITH q AS (SELECT {parts} AS tsq),
-        -- Ranking every match of a common word is what makes search slow on a large base, so only a
-        -- bounded candidate set is ranked: title look-alikes (trigram index) plus the first full-text
-        -- matches. A title that matches the words is among the look-alikes, so it still comes first.
-        candidates AS (
-          (SELECT a.id FROM knowledge_article a WHERE a.id IN ({ids_sql}) AND %s <%% a.title LIMIT 100)
-          UNION
-          (SELECT a.id FROM knowledge_article a, q WHERE a.id IN ({ids_sql}) AND a.search @@ q.tsq LIMIT %s)
+        WITH q AS (SELECT %s::tsquery AS tsq, %s::tsquery AS excluded),
+        head AS (
+          SELECT ranked.id, 2 + ts_rank(ranked.search_head, q.tsq) + word_similarity(%s, ranked.title) AS rank
+          FROM (
+            (SELECT a.id, a.title, a.search_head FROM knowledge_article a, q
+             WHERE a.id IN ({ids_sql}) AND a.search_head @@ q.tsq {leave_out} LIMIT %s)
+            UNION
+            (SELECT a.id, a.title, a.search_head FROM knowledge_article a, q
+             WHERE a.id IN ({ids_sql}) AND lower(a.title) = lower(%s) {leave_out})
+          ) ranked, q
+          ORDER BY rank DESC LIMIT %s
+        ),
+        typo AS (
+          SELECT alike.id, 1 + word_similarity(%s, alike.title) AS rank
+          FROM (
+            SELECT a.id, a.title FROM knowledge_article a, q
+            WHERE NOT EXISTS (SELECT FROM head) AND a.id IN ({ids_sql}) AND %s <%% a.title {leave_out}
+            LIMIT %s
+          ) alike
+          ORDER BY rank DESC LIMIT %s
+        ),
+        body AS (
+          SELECT a.id, ts_rank(a.search, q.tsq) AS rank
+          FROM knowledge_article a, q
+          WHERE (SELECT count(*) FROM head) + (SELECT count(*) FROM typo) < %s
+            AND a.id IN ({ids_sql}) AND a.search @@ q.tsq {leave_out}
+          LIMIT %s
         ),
         hits AS (
-          SELECT a.id, a.language, a.summary, a.body,
-                 ts_rank_cd(a.search, q.tsq, 1) * 10 + word_similarity(%s, a.title) AS rank, a.title
-          FROM knowledge_article a JOIN candidates c ON c.id = a.id, q
-          ORDER BY rank DESC, a.title
-          LIMIT %s
+          SELECT id, max(rank) AS rank
+          FROM (SELECT * FROM head UNION ALL SELECT * FROM typo UNION ALL SELECT * FROM body) found
+          GROUP BY id ORDER BY rank DESC LIMIT %s
         )
         SELECT hits.id, hits.rank,
-               ts_headline(knowledge_regconfig(hits.language), coalesce(hits.summary, '') || ' ' || hits.body,
-                           q.tsq, 'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=10')
-        FROM hits, q
-        ORDER BY hits.rank DESC, hits.title
+               ts_headline(knowledge_regconfig(a.language), coalesce(a.summary, '') || ' ' || a.body, q.tsq,
+                           'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=10')
+        FROM hits JOIN knowledge_article a ON a.id = hits.id, q
+        ORDER BY hits.rank DESC, a.title
     """  # noqa: S608 - interpolated pieces are our own constants and Django's parameterised subquery
-    params = [*parts_params, *ids_params, query, *ids_params, RANK_CANDIDATES, query, limit]
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = %s", [TYPO_SIMILARITY])
+        tsquery, excluded_tsquery = _tsqueries(cursor, wanted, excluded)
+        params = [
+            tsquery,
+            excluded_tsquery,
+            *[wanted, *ids_params, RANK_CANDIDATES, *ids_params, wanted, limit],
+            *[wanted, *ids_params, wanted, RANK_CANDIDATES, limit],
+            *[limit, *ids_params, RANK_CANDIDATES],
+            limit,
+        ]
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     articles = Article.objects.in_bulk([row[0] for row in rows])

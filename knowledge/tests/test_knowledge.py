@@ -156,6 +156,29 @@ def test_phrase_search(world, corpus):
     assert titles(world.agent, '"forgot password"') == ["Password reset"]
 
 
+def test_title_beats_summary_beats_body(world, reviewer):
+    publish(world, reviewer, title="Courier handover", summary="", body="When the voucher expired, apologise.")
+    publish(world, reviewer, title="Gift cards", summary="Voucher rules for gift cards.", body="Valid 24 months.")
+    publish(world, reviewer, title="Voucher", body="Codes are single use.")
+    assert titles(world.agent, "voucher") == ["Voucher", "Gift cards", "Courier handover"]
+
+
+def test_exact_title_first_among_many_articles_sharing_its_words(world, reviewer):
+    """Each tier ranks a bounded number of candidates; the article titled as typed is always one."""
+    from knowledge.selectors import RANK_CANDIDATES
+
+    for i in range(RANK_CANDIDATES + 20):
+        publish(world, reviewer, title=f"Refund note {i}", summary="refund policy", body="refund policy")
+    publish(world, reviewer, title="Refund policy", body="The rules.")
+    assert titles(world.agent, "refund policy")[0] == "Refund policy"
+
+
+def test_excluded_word_is_not_matched_as_a_prefix(world, corpus):
+    found = titles(world.agent, "refund -policy")
+    assert "Refund policy" not in found
+    assert "Billing disputes" not in found  # its body says "refund policy"
+
+
 def test_snippet_highlights_and_escapes(world, reviewer):
     publish(world, reviewer, title="Escaping", body="Type <b>bold</b> to see the refund")
     hit = article_search(actor=world.agent, query="refund")[0]
