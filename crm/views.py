@@ -20,7 +20,7 @@ from crm.customer_page import parse_before as _before
 from crm.forms import CallFinishForm, CallStartForm, CustomerForm, NoteForm
 from crm.models import Customer, CustomerAccess
 from crm.services.calls import call_log_finish, call_log_start
-from crm.services.customers import EmailInput, PhoneInput, customer_create, customer_update
+from crm.services.customers import DuplicateCustomer, EmailInput, PhoneInput, customer_create, customer_update
 from crm.services.notes import note_create
 
 TIMELINE_PAGE = 20
@@ -108,23 +108,15 @@ def customer_create_view(request: HttpRequest) -> HttpResponse:
                 allow_duplicate=data["confirm_duplicate"],
                 **form.profile(),
             )
+        except DuplicateCustomer as exc:
+            # Shown with the form, which now asks the agent to confirm.
+            duplicates = exc.duplicates
+            confirmed = request.POST.copy()
+            confirmed["confirm_duplicate"] = "on"
+            form = CustomerForm(confirmed)
+            form.is_valid()
         except ValidationError as exc:
-            if getattr(exc, "code", None) == "duplicate" or "duplicate" in str(exc).lower():
-                from crm.phones import try_normalize_phone
-                from crm.services.customers import customer_duplicates
-
-                numbers = [try_normalize_phone(p.number, region=program.default_region) for p in phones]
-                duplicates = customer_duplicates(
-                    program=program,
-                    phones=[n for n in numbers if n],
-                    emails=[e.address.lower() for e in emails],
-                )
-                confirmed = request.POST.copy()
-                confirmed["confirm_duplicate"] = "on"
-                form = CustomerForm(confirmed)
-                form.is_valid()
-            else:
-                _add_errors(form, exc)
+            _add_errors(form, exc)
         else:
             messages.success(request, f"Customer {customer.name} created.")
             return redirect("crm:customer_detail", pk=customer.pk)

@@ -87,6 +87,15 @@ def _one_primary(items: list[Any]) -> list[Any]:
     return [type(item)(**{**item.__dict__, "is_primary": i == primary}) for i, item in enumerate(items)]
 
 
+class DuplicateCustomer(ValidationError):
+    """A new customer shares a phone or an email with existing ones, and the caller did not confirm."""
+
+    def __init__(self, duplicates: list[Duplicate]) -> None:
+        names = "; ".join(f"{d.customer.name} ({', '.join(d.reasons)})" for d in duplicates)
+        super().__init__({"__all__": [f"Possible duplicate of {names}."]})
+        self.duplicates = duplicates
+
+
 def customer_duplicates(
     *, program: Program, phones: list[str], emails: list[str], exclude_id: int | None = None
 ) -> list[Duplicate]:
@@ -138,8 +147,7 @@ def customer_create(
         program=program, phones=[p.number for p in phone_rows], emails=[e.address for e in email_rows]
     )
     if duplicates and not allow_duplicate:
-        names = "; ".join(f"{d.customer.name} ({', '.join(d.reasons)})" for d in duplicates)
-        raise ValidationError({"__all__": [f"Possible duplicate of {names}."]}, code="duplicate")
+        raise DuplicateCustomer(duplicates)
     unknown = set(profile) - set(PROFILE_FIELDS)
     if unknown:
         raise TypeError(f"unknown customer fields: {sorted(unknown)}")

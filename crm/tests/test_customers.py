@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from crm import selectors
-from crm.models import CustomerAccess, NoteFlag
+from crm.models import Customer, CustomerAccess, NoteFlag
 from crm.services.customers import EmailInput, PhoneInput, customer_create, customer_update
 from crm.services.notes import note_create
 from crm.tests.factories import CallFactory, CustomerEmailFactory, NoteFactory, customer_with_phone
@@ -92,6 +92,21 @@ def test_search_finds_by_any_format_partial_digits_name_email_and_ticket(world):
     Ticket.objects.create(number="SB-10432", subject="Late order", program=world.program_a, customer=maria)
     assert first("SB-10432") == [maria]
     assert first("10432") == [maria]
+
+
+def test_new_customer_form_warns_of_a_duplicate_and_creates_it_once_confirmed(client, world):
+    existing = customer_with_phone(world.program_a, "+14155550100", name="Maria Garcia")
+    client.force_login(world.agent)
+    form = {"name": "M. Garcia", "phone": "415.555.0100", "preferred_language": "en", "time_zone": "UTC"}
+    page = client.post(reverse("crm:customer_create"), form)
+    assert page.status_code == 200
+    assert "Possible duplicate" in page.content.decode()
+    assert [d.customer for d in page.context["duplicates"]] == [existing]
+    assert page.context["duplicates"][0].reasons == ["phone +14155550100"]
+    assert not Customer.objects.filter(name="M. Garcia").exists()
+    created = client.post(reverse("crm:customer_create"), {**form, "confirm_duplicate": "on"})
+    assert created.status_code == 302
+    assert Customer.objects.get(name="M. Garcia").phones.get().number == "+14155550100"
 
 
 def test_lookup_uses_dialed_number_to_pick_program(world):
