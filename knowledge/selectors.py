@@ -122,12 +122,13 @@ def article_search(
     # 3. while fewer than ``limit`` were found, the words in the body.
     # Common words match thousands of articles, so each tier ranks at most RANK_CANDIDATES of them
     # (a single misspelt word is equally like every title holding the word it misspells; a longer
-    # query has few look-alikes).
+    # query has few look-alikes). Among equals, the shorter title (more to the point) comes first.
     leave_out = "AND NOT a.search @@ q.excluded" if excluded else ""
     sql = f"""
         WITH q AS (SELECT %s::tsquery AS tsq, %s::tsquery AS excluded),
         head AS (
-          SELECT ranked.id, 2 + ts_rank(ranked.search_head, q.tsq) + word_similarity(%s, ranked.title) AS rank
+          SELECT ranked.id, 2 + ts_rank(ranked.search_head, q.tsq) + word_similarity(%s, ranked.title) AS rank,
+                 length(ranked.title) AS title_length
           FROM (
             (SELECT a.id, a.title, a.search_head FROM knowledge_article a, q
              WHERE a.id IN ({ids_sql}) AND a.search_head @@ q.tsq {leave_out} LIMIT %s)
@@ -135,19 +136,19 @@ def article_search(
             (SELECT a.id, a.title, a.search_head FROM knowledge_article a, q
              WHERE a.id IN ({ids_sql}) AND lower(a.title) = lower(%s) {leave_out})
           ) ranked, q
-          ORDER BY rank DESC LIMIT %s
+          ORDER BY rank DESC, title_length LIMIT %s
         ),
         typo AS (
-          SELECT alike.id, 1 + word_similarity(%s, alike.title) AS rank
+          SELECT alike.id, 1 + word_similarity(%s, alike.title) AS rank, length(alike.title) AS title_length
           FROM (
             SELECT a.id, a.title FROM knowledge_article a, q
             WHERE NOT EXISTS (SELECT FROM head) AND a.id IN ({ids_sql}) AND %s <%% a.title {leave_out}
             LIMIT %s
           ) alike
-          ORDER BY rank DESC LIMIT %s
+          ORDER BY rank DESC, title_length LIMIT %s
         ),
         body AS (
-          SELECT a.id, ts_rank(a.search, q.tsq) AS rank
+          SELECT a.id, ts_rank(a.search, q.tsq) AS rank, length(a.title) AS title_length
           FROM knowledge_article a, q
           WHERE (SELECT count(*) FROM head) + (SELECT count(*) FROM typo) < %s
             AND a.id IN ({ids_sql}) AND a.search @@ q.tsq {leave_out}
@@ -156,13 +157,13 @@ def article_search(
         hits AS (
           SELECT id, max(rank) AS rank
           FROM (SELECT * FROM head UNION ALL SELECT * FROM typo UNION ALL SELECT * FROM body) found
-          GROUP BY id ORDER BY rank DESC LIMIT %s
+          GROUP BY id ORDER BY rank DESC, min(title_length) LIMIT %s
         )
         SELECT hits.id, hits.rank,
                ts_headline(knowledge_regconfig(a.language), coalesce(a.summary, '') || ' ' || a.body, q.tsq,
                            'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=10')
         FROM hits JOIN knowledge_article a ON a.id = hits.id, q
-        ORDER BY hits.rank DESC, a.title
+        ORDER BY hits.rank DESC, length(a.title), a.title
     """  # noqa: S608 - interpolated pieces are our own constants and Django's parameterised subquery
     with transaction.atomic(), connection.cursor() as cursor:
         tsquery, excluded_tsquery = _tsqueries(cursor, wanted, excluded)

@@ -143,6 +143,11 @@ def test_typo_still_finds_the_refund_policy(world, corpus):
     assert "Refund policy" in titles(world.agent, "refnud polcy")
 
 
+def test_a_misspelt_word_prefers_the_most_to_the_point_title(world, reviewer, corpus):
+    publish(world, reviewer, title="Account refund notes", body="Internal notes.")
+    assert titles(world.agent, "refnud")[:2] == ["Refund policy", "Account refund notes"]
+
+
 def test_stemming_and_prefix(world, corpus):
     assert "Refund policy" in titles(world.agent, "refunds")
     assert "Password reset" in titles(world.agent, "passw")
