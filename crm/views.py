@@ -78,7 +78,9 @@ def customer_lookup(request: HttpRequest) -> HttpResponse:
     found = selectors.customer_lookup(actor=request.user, phone=phone, dialed=request.GET.get("dialed", ""))
     if len(found) == 1:
         return redirect("crm:customer_detail", pk=found[0].pk)
-    matches = [selectors.Match(customer, 100, "phone") for customer in found]
+    # The screen pop's rows carry what the API shows; the list shows badges, program and organization.
+    shown = selectors.customer_list_for_display(actor=request.user).in_bulk([customer.pk for customer in found])
+    matches = [selectors.Match(shown[customer.pk], 100, "phone") for customer in found if customer.pk in shown]
     return render(request, "crm/customer_list.html", {"query": phone, "matches": matches, "lookup": True})
 
 

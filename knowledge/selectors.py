@@ -100,10 +100,27 @@ def article_search(
 ) -> list[Hit]:
     """Best first: title beats summary beats body; phrases ("..."), prefixes while typing and typos all match."""
     query = (query or "").strip()[:200]
+    if not query:
+        return []
     excluded = EXCLUDED.findall(query)[:8]
     wanted = EXCLUDED.sub(" ", query).strip()
-    if not wanted:
-        return []
+    hits = (
+        _ranked(
+            actor=actor, wanted=wanted, excluded=excluded, topic=topic, tag=tag, language=language,
+            audience=audience, limit=limit,
+        )
+        if wanted
+        else []  # only words to leave out: nothing asked for
+    )  # fmt: skip
+    if log:
+        SearchLog.objects.create(query=query, results=len(hits), user=actor if actor.is_authenticated else None)
+    return hits
+
+
+def _ranked(
+    *, actor: Any, wanted: str, excluded: list[str], topic: str, tag: str, language: str, audience: str, limit: int
+) -> list[Hit]:
+    """The search itself: ``wanted`` words, none of the ``excluded`` ones, best first."""
     visible = article_list(actor=actor)
     if topic:
         visible = visible.filter(topic=topic)
@@ -178,10 +195,7 @@ def article_search(
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     articles = Article.objects.in_bulk([row[0] for row in rows])
-    hits = [Hit(articles[pk], float(rank), _highlight(snippet)) for pk, rank, snippet in rows if pk in articles]
-    if log:
-        SearchLog.objects.create(query=query, results=len(hits), user=actor if actor.is_authenticated else None)
-    return hits
+    return [Hit(articles[pk], float(rank), _highlight(snippet)) for pk, rank, snippet in rows if pk in articles]
 
 
 def _highlight(snippet: str) -> SafeString:

@@ -132,6 +132,26 @@ def test_web_lookup_opens_the_single_match(client, world):
     assert client.get(reverse("crm:customer_lookup"), {"phone": "415.555.0111"}).status_code == 200
 
 
+def test_web_lookup_lists_several_matches_with_their_flags(client, world, django_assert_max_num_queries):
+    from crm.models import Organization
+
+    shared = "+14155550100"
+    flagged = customer_with_phone(world.program_a, shared, name="Ana Flagged")
+    NoteFactory(customer=flagged, flag=NoteFlag.VULNERABLE)
+    for i in range(5):
+        organization = Organization.objects.create(program=world.program_a, name=f"Bakery {i}")
+        customer_with_phone(world.program_a, shared, name=f"Same Number {i}", organization=organization)
+    client.force_login(world.agent)
+    with django_assert_max_num_queries(12):  # does not grow with the number of matches
+        page = client.get(reverse("crm:customer_lookup"), {"phone": "415.555.0100"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert html.count("data-customer=") == 6
+    row = html[html.index(f'data-customer="{flagged.pk}"') :]
+    assert 'data-flag="vulnerable"' in row[: row.index("</li>")]
+    assert "Bakery 3" in html
+
+
 def test_customer_of_another_program_is_404_on_every_page(client, world):
     other = customer_with_phone(world.program_b)
     client.force_login(world.agent)

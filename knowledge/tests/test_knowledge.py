@@ -209,6 +209,8 @@ def test_audience_and_language_filters(world, reviewer, corpus):
 def test_zero_result_searches_are_logged(world, corpus):
     article_search(actor=world.agent, query="unicorn insurance")
     assert SearchLog.objects.get(query="unicorn insurance").results == 0
+    assert article_search(actor=world.agent, query="-refund") == []
+    assert SearchLog.objects.get(query="-refund").results == 0
 
 
 def test_review_due_reminder_sent_once(world, reviewer):
