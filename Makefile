@@ -11,7 +11,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 help:
 	@echo "make run    start web + worker + beat on http://127.0.0.1:8000 (embedded PostgreSQL/Redis unless DATABASE_URL/REDIS_URL)"
 	@echo "make test   run the whole test suite"
-	@echo "make lint   ruff, ruff format --check, mypy, djLint, makemigrations --check"
+	@echo "make lint   ruff, ruff format --check, mypy, import layers, djLint, makemigrations --check"
 
 $(VENV)/.installed: requirements.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required"; exit 1; }
@@ -34,6 +34,7 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/djlint $(wildcard templates */templates) --lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 

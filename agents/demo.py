@@ -7,6 +7,7 @@ from typing import Any, TextIO
 from django.db import transaction
 
 from agents.models import Membership, Program, ProgramPhoneNumber, Role, Team, User
+from agents.permissions import has_admin_site_access
 
 DEMO_PASSWORD = "switchboard-demo"
 
@@ -83,7 +84,7 @@ def seed(*, scale: int, stdout: TextIO) -> None:
         user.first_name, user.last_name = first, last
         user.email = f"{username}@switchboard.example"
         user.time_zone, user.languages = tz, languages
-        user.is_staff = role == Role.ADMIN
+        user.is_staff = has_admin_site_access(role=role, is_superuser=user.is_superuser)
         user.is_superuser = role == Role.ADMIN
         user.save()
         for team_slug, is_supervisor in memberships:

@@ -23,7 +23,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Workspace", "home", permissions.can_use_workspace, "workspace"),
     NavItem("Customers", "crm:customer_list", permissions.can_use_workspace, "customers"),
     NavItem("Tickets", "tickets:ticket_list", permissions.can_use_workspace, "tickets"),
-    NavItem("Approvals", "agents:approval_queue", permissions.can_view_approval_queue, "approvals"),
+    NavItem("Approvals", "approvals:approval_queue", permissions.can_view_approval_queue, "approvals"),
     NavItem("Knowledge base", "knowledge:article_list", permissions.can_read_knowledge, "kb"),
     NavItem("API docs", "api-docs", permissions.can_use_api, "api-docs"),
     NavItem("Admin", "admin:index", permissions.can_access_admin_site, "admin"),

@@ -1,7 +1,8 @@
-"""Hardening: login throttling, idle and absolute session timeouts, CSP, and audit of denied access."""
+"""Hardening: the client's address, login throttling, idle and absolute session timeouts, CSP."""
 
 from __future__ import annotations
 
+import ipaddress
 import time
 from collections.abc import Callable
 from typing import Any
@@ -14,6 +15,28 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+
+# --- Client address ---------------------------------------------------------------
+
+
+def request_ip(request: HttpRequest | None) -> str | None:
+    """The client's address; X-Forwarded-For is trusted only when BEHIND_PROXY is set.
+
+    Behind one proxy the client is the right-most entry (the one our proxy added);
+    entries left of it come from the client and can be forged.
+    """
+    if request is None:
+        return None
+    candidate = request.META.get("REMOTE_ADDR", "")
+    if settings.BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            candidate = forwarded.split(",")[-1].strip()
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return None
+
 
 # --- Login throttling -------------------------------------------------------------
 
@@ -45,8 +68,6 @@ class ThrottledAuthenticationForm(AuthenticationForm):
     }
 
     def clean(self) -> dict[str, Any]:
-        from agents.services import request_ip
-
         username = self.data.get("username", "")
         ip = request_ip(self.request) or "unknown" if self.request else "unknown"
         if login_failures(username, ip) >= settings.LOGIN_MAX_FAILURES:
@@ -103,38 +124,4 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        return response
-
-
-# --- Denied access ----------------------------------------------------------------
-
-
-class DeniedAccessAuditMiddleware:
-    """A 403, or a 404 on a URL naming one object, by a signed-in user leaves an audit event (invariant 7)."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        if response.status_code not in (403, 404):
-            return response
-        user = getattr(request, "user", None)
-        match = getattr(request, "resolver_match", None)
-        if user is None or not user.is_authenticated or match is None:
-            return response
-        if response.status_code == 404 and not ({"pk", "slug", "call_pk"} & set(match.kwargs)):
-            return response
-        from agents.services import audit_record
-
-        audit_record(
-            action="access.denied",
-            actor=user,
-            request=request,
-            data={
-                "view": match.view_name,
-                "status": response.status_code,
-                "object": str(next(iter(match.kwargs.values()), "")),
-            },
-        )
         return response

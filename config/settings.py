@@ -50,6 +50,18 @@ if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is not set. With DEBUG off, list the host names this site answers to.")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# Our own apps, lowest layer first (DESIGN.md, layers). The one list: the privacy registry, the
+# layer contract in .importlinter and the test paths are checked against it (config/tests/test_layout.py).
+PROJECT_APPS = [
+    "config",
+    "agents",
+    "crm",
+    "tickets",
+    "knowledge",
+    "approvals",
+    "integrations",
+]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -63,11 +75,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
-    "config",
-    "agents",
-    "crm",
-    "tickets",
-    "knowledge",
+    *PROJECT_APPS,
 ]
 
 MIDDLEWARE = [
@@ -78,14 +86,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "config.api.limits.BodySizeLimitMiddleware",
-    "config.api.idempotency.IdempotencyMiddleware",
+    "integrations.idempotency.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "config.middleware.DomainErrorMiddleware",
     "config.security.SessionTimeoutMiddleware",
     "config.security.ContentSecurityPolicyMiddleware",
-    "config.security.DeniedAccessAuditMiddleware",
+    "agents.middleware.DeniedAccessAuditMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -164,9 +172,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "worker-heartbeat": {"task": "config.tasks.heartbeat", "schedule": WORKER_HEARTBEAT_INTERVAL},
     "follow-ups-due": {"task": "tickets.follow_ups_deliver_due", "schedule": FOLLOW_UP_DISPATCH_SECONDS},
     "sla-check": {"task": "tickets.sla_check", "schedule": SLA_CHECK_SECONDS},
-    "approvals-age": {"task": "agents.approvals_age", "schedule": 60.0},
+    "approvals-age": {"task": "approvals.approvals_age", "schedule": 60.0},
     "knowledge-review-due": {"task": "knowledge.articles_review_due_remind", "schedule": 3600.0},
-    "idempotency-purge": {"task": "agents.idempotency_records_purge", "schedule": 3600.0},
+    "idempotency-purge": {"task": "integrations.idempotency_records_purge", "schedule": 3600.0},
     "data-requests-due": {"task": "crm.data_requests_process_due", "schedule": 300.0},
     # Nightly, off-peak: retention deletes in small batches but still reads a lot.
     "retention": {"task": "crm.retention_run", "schedule": crontab(hour=3, minute=17)},
@@ -266,7 +274,7 @@ WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "config.api.authentication.BearerTokenAuthentication",
+        "integrations.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_THROTTLE_CLASSES": ["config.api.throttling.TokenRateThrottle"],
@@ -322,7 +330,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "TicketStatusEnum": "tickets.models.Ticket.Status",
         "FollowUpStatusEnum": "tickets.models.FollowUp.Status",
-        "ApprovalStatusEnum": "agents.models.approvals.STATUS_CHOICES",
+        "ApprovalStatusEnum": "approvals.models.STATUS_CHOICES",
         "ArticleStatusEnum": "knowledge.models.Article.Status",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
@@ -335,7 +343,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     # Card numbers and CVVs never reach a log line, whoever logs them.
-    "filters": {"redact": {"()": "crm.redaction.RedactingFilter"}},
+    "filters": {"redact": {"()": "config.redaction.RedactingFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
@@ -349,4 +357,4 @@ LOGGING = {
 
 SITE_NAME = "Switchboard"
 # Modules whose ``seed(*, scale, stdout)`` the seed_demo command runs, in this order.
-DEMO_SEEDERS = ["agents.demo", "crm.demo", "tickets.demo", "agents.demo_approvals", "knowledge.demo"]
+DEMO_SEEDERS = ["agents.demo", "crm.demo", "tickets.demo", "approvals.demo", "knowledge.demo"]

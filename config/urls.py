@@ -5,17 +5,17 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from config import views
 from config.security import ThrottledAuthenticationForm
-from crm import views as crm_views
 
 api_v1 = [
-    path("", include("agents.api.urls")),
     path("", include("crm.api.urls")),
     path("", include("tickets.api.urls")),
     path("", include("knowledge.api.urls")),
+    path("", include("approvals.api.urls")),
+    path("", include("integrations.api.urls")),
 ]
 
 urlpatterns = [
-    path("", crm_views.workspace, name="home"),
+    path("", include("crm.workspace_urls")),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path(
@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("tickets.urls")),
     path("", include("knowledge.urls")),
     path("", include("agents.urls")),
+    path("", include("approvals.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -5,7 +5,7 @@ class CrmConfig(AppConfig):
     name = "crm"
     verbose_name = "Customers and calls"
 
-    # What crm itself puts on the customer page and the workspace (see crm/customer_page.py).
+    # What crm itself puts on the customer page and the workspace (see config/pages.py).
     customer_panels = ["crm.panels.recent_calls_panel"]
     customer_timeline_sources = ["crm.panels.calls_timeline", "crm.panels.notes_timeline"]
     workspace_panels = ["crm.panels.my_recent_calls_panel"]

@@ -12,8 +12,8 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from agents.models import Program, User
+from config.redaction import redact_text
 from crm.models import Call, CallDirection, Customer, CustomerEmail, CustomerPhone, Disposition, Note, Organization
-from crm.redaction import redact_text
 
 FIRST = [
     "Maria",

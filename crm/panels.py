@@ -1,4 +1,4 @@
-"""crm's own contributions to the customer page and the workspace (see crm/customer_page.py)."""
+"""crm's own contributions to the customer page and the workspace (see config/pages.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.text import Truncator
 
-from crm.customer_page import Panel, TimelineEntry
+from config.pages import Panel, TimelineEntry
 from crm.models import Customer, Note
 from crm.selectors import call_list, customer_calls
 

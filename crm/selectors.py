@@ -2,23 +2,45 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import CharField, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import JSONObject, Reverse
 
 from agents.models import Program
 from agents.permissions import home_region, served_program_ids
+from agents.selectors import program_for_dialed_number
+from config.hooks import app_hooks
 from crm.models import Call, Customer, CustomerEmail, CustomerPhone, Note, NoteFlag
 from crm.phones import digits, looks_like_phone, try_normalize_phone
 
-TICKET_NUMBER = re.compile(r"^\s*(SB)?-?\s*(\d{3,})\s*$", re.IGNORECASE)
 # Below this similarity a name is not offered as a match.
 NAME_SIMILARITY = 0.3
+
+
+# A customer's flags, the one definition (screen pop, API, pages, approval queue): the distinct
+# flags of its notes, the most recently flagged first.
+FLAGS_SQL = (
+    "ARRAY(SELECT n.flag FROM crm_note n WHERE n.customer_id = {customer_id} AND n.flag <> ''"
+    " GROUP BY n.flag ORDER BY max(n.created_at) DESC)"
+)
+
+
+def _flags() -> RawSQL:
+    sql = FLAGS_SQL.format(customer_id='"crm_customer"."id"')  # a constant: no input reaches it
+    return RawSQL(sql, [], output_field=ArrayField(CharField()))  # noqa: S611
+
+
+def customer_flags(*, customer_ids: Iterable[int]) -> dict[int, list[str]]:
+    """Flags per customer, for lists that show badges beside other records (the approval queue)."""
+    rows = Customer.objects.filter(pk__in=list(customer_ids)).annotate(flag_list=_flags())
+    return {pk: flags for pk, flags in rows.values_list("pk", "flag_list") if flags}
 
 
 def _flagged_notes() -> Any:
@@ -103,14 +125,10 @@ def customer_search(
         address = query.lower()
         offer(base.filter(emails__address=address).values_list("pk", flat=True)[:limit], 95, "email")
         offer(base.filter(emails__address__startswith=address).values_list("pk", flat=True)[:limit], 80, "email")
-    ticket = TICKET_NUMBER.match(query)
-    if ticket:
-        number = f"SB-{ticket.group(2)}"
-        offer(
-            base.filter(tickets__number=number).values_list("pk", flat=True)[:limit],
-            100,
-            "ticket",
-        )
+    # Higher apps find customers by their own records (a ticket number, ...): ``customer_search_sources``.
+    for source in app_hooks("customer_search_sources"):
+        for ids, score, reason in source(query=query, customers=base, limit=limit):
+            offer(ids, score, reason)
     if not looks_like_phone(query) and len(query) >= 2:
         name_matches = (
             base.annotate(similarity=TrigramWordSimilarity(query, "name"))
@@ -144,21 +162,18 @@ LOOKUP_SQL = """
       (SELECT coalesce(json_agg(json_build_object('address', e.address, 'is_primary', e.is_primary)
                                 ORDER BY e.is_primary DESC, e.id), '[]')
          FROM crm_customeremail e WHERE e.customer_id = c.id) AS email_rows,
-      ARRAY(SELECT n.flag FROM crm_note n WHERE n.customer_id = c.id AND n.flag <> ''
-            ORDER BY n.created_at DESC) AS flag_list
+      {flags} AS flag_list
     FROM crm_customerphone matched
     JOIN crm_customer c ON c.id = matched.customer_id
     LEFT JOIN crm_organization o ON o.id = c.organization_id
     WHERE matched.number = %s AND c.program_id = ANY(%s) AND c.erased_at IS NULL
     ORDER BY matched.is_primary DESC, c.last_activity_at DESC, c.id
     LIMIT 20
-"""
+""".format(flags=FLAGS_SQL.format(customer_id="c.id"))  # noqa: S608 - constant text; values are parameters
 
 
 def customer_lookup(*, actor: Any, phone: str, dialed: str = "") -> list[Customer]:
     """Screen pop: customers with this number, best first (the dialed number picks the program)."""
-    from agents.selectors import program_for_dialed_number
-
     program = None
     if dialed:
         dialed_e164 = try_normalize_phone(dialed, region=home_region(actor))
@@ -176,14 +191,13 @@ def contact_rows() -> dict[str, Any]:
     """Organization name, phones, emails and note flags of each customer, in the customer's own row."""
     phones = CustomerPhone.objects.filter(customer=OuterRef("pk")).order_by("-is_primary", "id")
     emails = CustomerEmail.objects.filter(customer=OuterRef("pk")).order_by("-is_primary", "id")
-    flags = Note.objects.filter(customer=OuterRef("pk")).exclude(flag="").order_by("-created_at")
     return {
         "organization_name": F("organization__name"),
         "phone_rows": ArraySubquery(
             phones.values(json=JSONObject(number="number", label="label", is_primary="is_primary"))
         ),
         "email_rows": ArraySubquery(emails.values(json=JSONObject(address="address", is_primary="is_primary"))),
-        "flag_list": ArraySubquery(flags.values("flag")),
+        "flag_list": _flags(),
     }
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models.signals import pre_save
 
 from config.privacy import registry
-from crm.redaction import redact_text
+from config.redaction import redact_text
 
 
 def redact_value(value: Any) -> Any:

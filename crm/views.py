@@ -14,9 +14,10 @@ from django.views.decorators.http import require_GET, require_POST
 from agents.decorators import role_required
 from agents.models import Program, User
 from agents.permissions import can_use_workspace, served_program_ids
+from config.hooks import app_hooks
+from config.pages import panels_for, panels_from, timeline_for, workspace_panels_for
+from config.pages import parse_before as _before
 from crm import selectors
-from crm.customer_page import panels_for, panels_from, timeline_for, workspace_panels_for
-from crm.customer_page import parse_before as _before
 from crm.forms import CallFinishForm, CallStartForm, CustomerForm, NoteForm
 from crm.models import Customer, CustomerAccess
 from crm.services.calls import call_log_finish, call_log_start
@@ -41,13 +42,8 @@ def _customer_or_404(request: HttpRequest, pk: int) -> Customer:
 
 
 def _open_tickets(customer: Customer, actor: Any) -> list[Any]:
-    from tickets.models import Ticket
-
-    return list(
-        Ticket.objects.filter(customer=customer, program_id__in=served_program_ids(actor))
-        .exclude(status__in=[Ticket.Status.RESOLVED, Ticket.Status.CLOSED])
-        .order_by("-created_at")[:20]
-    )
+    """What a call may be linked to: the customer's open tickets (from the ``customer_open_tickets`` hook)."""
+    return [ticket for hook in app_hooks("customer_open_tickets") for ticket in hook(customer=customer, actor=actor)]
 
 
 @login_required

@@ -9,8 +9,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from agents.models import AuthorityLimit, Notification, Role
+from agents.models import Notification, Role
 from agents.tests.factories import TeamFactory, make_user
+from approvals.models import AuthorityLimit
 from crm.models import Call
 from crm.tests.factories import customer_with_phone
 from e2e.conftest import login

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from agents.models import ApprovalRequest
-from agents.services.tokens import token_create
+from approvals.models import ApprovalRequest
 from crm.models import Call
 from crm.tests.factories import customer_with_phone
+from integrations.services.tokens import token_create
 from tickets.models import Ticket
 
 HERE = Path(__file__).resolve().parent

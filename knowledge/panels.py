@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from crm.customer_page import Panel
+from config.pages import Panel
 from knowledge.selectors import article_suggestions
 
 

@@ -9,3 +9,6 @@ class TicketsConfig(AppConfig):
     customer_timeline_sources = ["tickets.panels.tickets_timeline"]
     workspace_panels = ["tickets.panels.overdue_follow_ups_panel", "tickets.panels.my_tickets_panel"]
     call_panels = ["tickets.panels.call_ticket_panel"]
+    customer_open_tickets = ["tickets.selectors.ticket_open_for_customer"]
+    retention_planners = ["tickets.retention.closed_tickets_plan"]
+    customer_search_sources = ["tickets.selectors.customers_by_ticket_number"]

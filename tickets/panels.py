@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from agents.models import Role
 from agents.selectors import user_teams
-from crm.customer_page import Panel, TimelineEntry
+from config.pages import Panel, TimelineEntry
 from tickets.models import OPEN_STATUSES, Category, FollowUp
 from tickets.selectors import follow_up_list, follow_up_overdue, ticket_list, ticket_mine
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from agents.models import Team
 from agents.permissions import served_program_ids
 from tickets.models import OPEN_STATUSES, FollowUp, Ticket, TicketEvent
+from tickets.numbers import ticket_number_parse
 
 
 def ticket_list(*, actor: Any) -> QuerySet[Ticket]:
@@ -66,3 +67,18 @@ def follow_up_overdue(*, actor: Any, owner: Any = None, team: Team | None = None
     if team is not None:
         overdue = overdue.filter(owner__memberships__team=team)
     return overdue.order_by("due_at")
+
+
+def ticket_open_for_customer(*, actor: Any, customer: Any) -> list[Ticket]:
+    """A customer's open tickets, newest first (the ``customer_open_tickets`` hook: what a call may be linked to)."""
+    return list(
+        ticket_list(actor=actor).filter(customer=customer, status__in=OPEN_STATUSES).order_by("-created_at")[:20]
+    )
+
+
+def customers_by_ticket_number(*, query: str, customers: QuerySet[Any], limit: int) -> list[tuple[Any, float, str]]:
+    """The ``customer_search_sources`` hook: the customer of the ticket whose number was typed."""
+    number = ticket_number_parse(query)
+    if number is None:
+        return []
+    return [(customers.filter(tickets__number=number).values_list("pk", flat=True)[:limit], 100, "ticket")]

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from agents.decorators import role_required
 from agents.models import Role, Team, User
 from agents.permissions import can_use_workspace, served_program_ids
-from crm.customer_page import panels_from
+from config.pages import panels_from
 from crm.selectors import call_get, customer_get
 from tickets import permissions, selectors
 from tickets.forms import CommentForm, FollowUpForm, StatusForm, TicketForm, TransferForm

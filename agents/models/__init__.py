@@ -1,6 +1,5 @@
 """Models of the agents app, one module per topic; import them from ``agents.models``."""
 
-from agents.models.approvals import MONETARY_KINDS, ApprovalKind, ApprovalRequest, AuthorityLimit
 from agents.models.audit import AuditEvent
 from agents.models.notifications import Notification
 from agents.models.people import (
@@ -13,17 +12,9 @@ from agents.models.people import (
     User,
     validate_time_zone,
 )
-from agents.models.tokens import ApiToken, IdempotencyRecord
-from agents.models.webhooks import WebhookDelivery, WebhookSubscription
 
 __all__ = [
-    "MONETARY_KINDS",
-    "ApiToken",
-    "ApprovalKind",
-    "ApprovalRequest",
     "AuditEvent",
-    "AuthorityLimit",
-    "IdempotencyRecord",
     "Membership",
     "Notification",
     "Program",
@@ -32,7 +23,5 @@ __all__ = [
     "Team",
     "TimeStamped",
     "User",
-    "WebhookDelivery",
-    "WebhookSubscription",
     "validate_time_zone",
 ]

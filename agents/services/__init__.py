@@ -1,6 +1,6 @@
 """Writes of the agents app, one module per topic; import them from ``agents.services``."""
 
-from agents.services.audit import SYSTEM_ACTOR, audit_record, request_ip
+from agents.services.audit import SYSTEM_ACTOR, audit_record
 from agents.services.notifications import (
     notification_email_send,
     notification_mark_all_read,
@@ -16,6 +16,5 @@ __all__ = [
     "notification_mark_all_read",
     "notification_mark_read",
     "notification_send",
-    "request_ip",
     "user_change_role",
 ]

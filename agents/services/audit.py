@@ -2,35 +2,15 @@
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
 
 from agents.models import AuditEvent, Program, User
+from config.security import request_ip
 
 SYSTEM_ACTOR = "system"
-
-
-def request_ip(request: HttpRequest | None) -> str | None:
-    """The client's address; X-Forwarded-For is trusted only when BEHIND_PROXY is set.
-
-    Behind one proxy the client is the right-most entry (the one our proxy added);
-    entries left of it come from the client and can be forged.
-    """
-    if request is None:
-        return None
-    candidate = request.META.get("REMOTE_ADDR", "")
-    if settings.BEHIND_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            candidate = forwarded.split(",")[-1].strip()
-    try:
-        return str(ipaddress.ip_address(candidate))
-    except ValueError:
-        return None
 
 
 def audit_record(

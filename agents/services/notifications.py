@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from agents.models import Notification, User
 from config.errors import NotAllowed
+from config.queue import enqueue_on_commit
+from config.redaction import redact_text
 
 
 def notification_send(
@@ -25,8 +27,6 @@ def notification_send(
     Returns ``(notification, created)``. Safe to call twice with the same key: the
     unique constraint makes the second call a no-op, even from another worker.
     """
-    from crm.redaction import redact_text
-
     values = {"kind": kind, "title": redact_text(title)[:200], "body": redact_text(body), "url": url}
     if dedupe_key is None:
         notification = Notification.objects.create(recipient=recipient, **values)
@@ -36,9 +36,7 @@ def notification_send(
             dedupe_key=dedupe_key, defaults={"recipient": recipient, **values}
         )
     if created and settings.EMAIL_NOTIFICATIONS and recipient.email:
-        from agents.tasks import notification_email
-
-        notification_email.delay_on_commit(notification.pk)
+        enqueue_on_commit("agents.notification_email", notification.pk)
     return notification, created
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.http import HttpRequest
 
@@ -13,7 +11,7 @@ from agents.services.audit import audit_record
 from config.errors import NotAllowed
 
 
-def user_change_role(*, user: User, role: str, actor: Any, request: HttpRequest | None = None) -> User:
+def user_change_role(*, user: User, role: str, actor: User, request: HttpRequest | None = None) -> User:
     """Change a user's role (and admin-site access with it); audits the change."""
     if role not in Role.values:
         raise NotAllowed(f"'{role}' is not a role.", field="role")
@@ -25,7 +23,7 @@ def user_change_role(*, user: User, role: str, actor: Any, request: HttpRequest 
             return locked
         previous = locked.role
         locked.role = role
-        locked.is_staff = role == Role.ADMIN or locked.is_superuser
+        locked.is_staff = permissions.has_admin_site_access(role=role, is_superuser=locked.is_superuser)
         locked.save(update_fields=["role", "is_staff"])
         audit_record(
             action="user.role_changed",

@@ -7,6 +7,7 @@ from typing import Any
 import factory
 
 from agents.models import Membership, Program, Role, Team, User
+from agents.permissions import has_admin_site_access
 
 
 class ProgramFactory(factory.django.DjangoModelFactory):
@@ -58,7 +59,7 @@ def make_user(
     role: str, *, program: Program | None = None, team: Team | None = None, supervisor: bool = False, **kwargs: Any
 ) -> User:
     """A user of ``role`` serving ``program`` through ``team`` (created when not given)."""
-    user = UserFactory(role=role, is_staff=role == Role.ADMIN, **kwargs)
+    user = UserFactory(role=role, is_staff=has_admin_site_access(role=role, is_superuser=False), **kwargs)
     if role in {Role.ADMIN}:
         return user
     if program is not None or team is not None:

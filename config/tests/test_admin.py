@@ -6,13 +6,14 @@ from io import StringIO
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.core.management import call_command
 from django.urls import reverse
 
 from agents.models import User
 
-PROJECT_APPS = ("agents", "crm", "tickets", "knowledge")
+PROJECT_APPS = settings.PROJECT_APPS
 
 
 def _project_models() -> list[type]:

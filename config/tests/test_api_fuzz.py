@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from agents.services.tokens import token_create
 from crm.tests.factories import customer_with_phone
+from integrations.services.tokens import token_create
 
 SCHEMA = schemathesis.openapi.from_path(Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml")
 APP = get_wsgi_application()

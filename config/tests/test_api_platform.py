@@ -18,11 +18,12 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from agents.models import ApiToken, AuditEvent, Notification, WebhookDelivery, WebhookSubscription
-from agents.services.tokens import token_create, token_revoke
-from agents.services.webhooks import webhook_deliver, webhook_subscribe
+from agents.models import AuditEvent, Notification
 from crm.models import Customer
 from crm.tests.factories import customer_with_phone
+from integrations.models import ApiToken, WebhookDelivery, WebhookSubscription
+from integrations.services.tokens import token_create, token_revoke
+from integrations.services.webhooks import webhook_deliver, webhook_subscribe
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
@@ -226,7 +227,7 @@ def test_webhook_disabled_after_repeated_failures_and_admin_told(world, receiver
 
 
 def test_webhooks_only_carry_the_integrators_programs(world, settings):
-    from agents.services.webhooks import webhook_fan_out
+    from integrations.services.webhooks import webhook_fan_out
 
     settings.WEBHOOK_ALLOW_PRIVATE = True
     subscription = webhook_subscribe(actor=world.integrator, url="http://127.0.0.1:9/", events=["ticket.created"])
@@ -275,7 +276,7 @@ def _out_of_scope_objects(world) -> dict[str, int]:
     """One object of program B per resource: an agent of program A must get 404 for each."""
     from decimal import Decimal
 
-    from agents.models import ApprovalRequest
+    from approvals.models import ApprovalRequest
     from crm.tests.factories import CallFactory
     from knowledge.models import Article
     from tickets.models import FollowUp

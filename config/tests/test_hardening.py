@@ -80,7 +80,7 @@ def test_denied_access_to_another_programs_record_is_audited(client, world):
     event = AuditEvent.objects.get(action="access.denied")
     assert event.actor == world.agent
     assert event.data["status"] == 404
-    assert client.get(reverse("agents:approval_queue")).status_code == 403
+    assert client.get(reverse("approvals:approval_queue")).status_code == 403
     assert AuditEvent.objects.filter(action="access.denied").count() == 2
 
 

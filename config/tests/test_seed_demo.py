@@ -6,10 +6,11 @@ from io import StringIO
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 
-PROJECT_APPS = ("agents", "crm", "tickets", "knowledge")
+PROJECT_APPS = settings.PROJECT_APPS
 
 
 def _row_counts() -> dict[str, int]:

@@ -7,6 +7,8 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from agents.models import Program, User
+from agents.permissions import served_program_ids
 from crm.models import (
     Call,
     CallDirection,
@@ -73,7 +75,7 @@ class CustomerSerializer(serializers.ModelSerializer):
         serializers.ListField(child=serializers.CharField(help_text="caution, difficult, vip, vulnerable"))
     )
     def get_flags(self, customer: Customer) -> list[str]:
-        return list(dict.fromkeys(customer.flag_list))  # type: ignore[attr-defined]
+        return customer.flag_list  # type: ignore[attr-defined]
 
 
 class CustomerInputSerializer(serializers.Serializer):
@@ -141,15 +143,13 @@ class CallSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None and getattr(request, "user", None) is not None:
-            from agents.models import Program, User
-            from agents.permissions import served_program_ids
-            from tickets.models import Ticket
-
             programs = served_program_ids(request.user)
             # Related ids outside the caller's programs are "does not exist", never a leak.
             self.fields["customer"].queryset = Customer.objects.filter(program_id__in=programs)
             self.fields["program"].queryset = Program.objects.filter(pk__in=programs)
-            self.fields["ticket"].queryset = Ticket.objects.filter(program_id__in=programs)
+            # Tickets live in a higher app: reached through the relation, never imported.
+            ticket_model = Call._meta.get_field("ticket").related_model
+            self.fields["ticket"].queryset = ticket_model._default_manager.filter(program_id__in=programs)
             self.fields["agent"].queryset = User.objects.filter(is_active=True)
 
 

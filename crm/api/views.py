@@ -15,6 +15,8 @@ from rest_framework.response import Response
 from agents.models import Program, User
 from agents.permissions import served_program_ids
 from config.api.conditional import ConditionalUpdateMixin
+from config.pages import parse_before as _before
+from config.pages import timeline_for
 from crm import selectors
 from crm.api.serializers import (
     CallSerializer,
@@ -27,8 +29,6 @@ from crm.api.serializers import (
     NoteSerializer,
     TimelineEntrySerializer,
 )
-from crm.customer_page import parse_before as _before
-from crm.customer_page import timeline_for
 from crm.models import Call, Customer
 from crm.services.calls import call_log_create, call_log_update, call_upsert
 from crm.services.customers import EmailInput, PhoneInput, customer_create, customer_update

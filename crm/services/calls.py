@@ -12,10 +12,10 @@ from django.utils import timezone
 from agents.models import Program
 from config.errors import DomainError, NotAllowed
 from config.events import publish
+from config.redaction import redact_text
 from crm import permissions
 from crm.models import Call, CallDirection, Customer, Disposition
 from crm.phones import try_normalize_phone
-from crm.redaction import redact_text
 from crm.services.customers import customer_touch
 
 # Fields telephony and agents may set; durations are whole seconds.

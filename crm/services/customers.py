@@ -13,10 +13,10 @@ from django.utils import timezone
 from agents.models import Program
 from agents.services import audit_record
 from config.errors import NotAllowed
+from config.redaction import redact_text
 from crm import permissions
 from crm.models import Customer, CustomerEmail, CustomerPhone, Organization
 from crm.phones import normalize_phone
-from crm.redaction import redact_text
 
 PROFILE_FIELDS = (
     "name",

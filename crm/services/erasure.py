@@ -12,26 +12,24 @@ from django.db import models, transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
+from agents.permissions import can_serve_program, is_admin
 from agents.services import SYSTEM_ACTOR, audit_record
 from config.errors import DomainError, NotAllowed
 from config.events import publish
 from config.privacy import ERASED, registry
+from config.queue import enqueue_on_commit
+from config.redaction import redact_text
 from crm.models import Customer, DataRequest
 
 logger = logging.getLogger(__name__)
 
 
 def _is_admin_or_integrator(actor: Any) -> bool:
-    from agents.permissions import is_admin
-
     return is_admin(actor) or getattr(actor, "role", "") == "integrator"
 
 
 def data_request_create(*, actor: Any, customer: Customer, kind: str, reason: str = "") -> DataRequest:
     """Files an export (runs at once) or an erasure (runs after the grace period); audited."""
-    from agents.permissions import can_serve_program
-    from crm.redaction import redact_text
-
     if not _is_admin_or_integrator(actor) or not can_serve_program(actor, customer.program_id):
         raise NotAllowed("Only administrators and integrations file data-protection requests.")
     now = timezone.now()
@@ -41,9 +39,7 @@ def data_request_create(*, actor: Any, customer: Customer, kind: str, reason: st
     )
     audit_record(action=f"{kind}.request", actor=actor, obj=request, program=customer.program_id)
     if kind == DataRequest.Kind.EXPORT:
-        from crm.tasks import data_request_process_task
-
-        data_request_process_task.delay_on_commit(request.pk)
+        enqueue_on_commit("crm.data_request_process", request.pk)
     return request
 
 

@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 
 from agents.services import audit_record
 from config.errors import NotAllowed
+from config.redaction import redact_text
 from crm import permissions
 from crm.models import Customer, Note, NoteFlag
-from crm.redaction import redact_text
 from crm.services.customers import customer_touch
 
 

@@ -22,8 +22,10 @@ from django.utils import timezone
 
 from agents.models import AuditEvent, Notification
 from agents.services import SYSTEM_ACTOR, audit_record
+from config.hooks import app_hooks
 from config.privacy import ERASED
 from crm.models import Call, Customer, CustomerAccess, Note, RetentionPolicy
+from crm.services.erasure import customer_erase
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 2000
@@ -43,29 +45,23 @@ def _cutoff(policy: RetentionPolicy) -> Any:
     return timezone.now() - timedelta(days=policy.keep_days)
 
 
-def _not_on_hold(path: str) -> Q:
+def not_on_hold(path: str) -> Q:
     return ~Q(**{f"{path}legal_hold": True}) if path else ~Q(legal_hold=True)
 
 
 def _plans() -> Iterator[Plan]:
-    from tickets.models import Ticket
-
     for policy in RetentionPolicy.objects.filter(is_active=True).order_by("target"):
         cutoff = _cutoff(policy)
         target = policy.target
         if target == RetentionPolicy.Target.CALL_NOTES:
             calls = Call.objects.filter(started_at__lt=cutoff).exclude(notes__in=["", ERASED])
-            calls = calls.filter(Q(customer__isnull=True) | _not_on_hold("customer__"))
+            calls = calls.filter(Q(customer__isnull=True) | not_on_hold("customer__"))
             yield Plan(policy, calls, lambda ids: Call.objects.filter(pk__in=ids).update(notes=ERASED))
-        elif target == RetentionPolicy.Target.CLOSED_TICKETS:
-            tickets = Ticket.objects.filter(status="closed", closed_at__lt=cutoff)
-            tickets = tickets.filter(Q(customer__isnull=True) | _not_on_hold("customer__"))
-            yield Plan(policy, tickets, lambda ids: Ticket.objects.filter(pk__in=ids).delete()[0])
         elif target == RetentionPolicy.Target.NOTES:
-            notes = Note.objects.filter(created_at__lt=cutoff).filter(_not_on_hold("customer__"))
+            notes = Note.objects.filter(created_at__lt=cutoff).filter(not_on_hold("customer__"))
             yield Plan(policy, notes, lambda ids: Note.objects.filter(pk__in=ids).delete()[0])
         elif target == RetentionPolicy.Target.ACCESS_LOG:
-            rows = CustomerAccess.objects.filter(at__lt=cutoff).filter(_not_on_hold("customer__"))
+            rows = CustomerAccess.objects.filter(at__lt=cutoff).filter(not_on_hold("customer__"))
             yield Plan(policy, rows, lambda ids: CustomerAccess.objects.filter(pk__in=ids).delete()[0])
         elif target == RetentionPolicy.Target.NOTIFICATIONS:
             read = Notification.objects.filter(created_at__lt=cutoff, read_at__isnull=False)
@@ -75,6 +71,9 @@ def _plans() -> Iterator[Plan]:
         elif target == RetentionPolicy.Target.INACTIVE_CUSTOMERS:
             customers = Customer.objects.filter(erased_at__isnull=True, legal_hold=False, last_activity_at__lt=cutoff)
             yield Plan(policy, customers, _anonymize_customers)
+        else:
+            # Targets of higher apps (closed tickets, ...) come from their ``retention_planners`` hook.
+            yield from (plan for planner in app_hooks("retention_planners") if (plan := planner(policy, cutoff)))
 
 
 def _delete_audit_events(ids: list[int]) -> int:
@@ -84,8 +83,6 @@ def _delete_audit_events(ids: list[int]) -> int:
 
 
 def _anonymize_customers(ids: list[int]) -> int:
-    from crm.services.erasure import customer_erase
-
     for customer in Customer.objects.filter(pk__in=ids, legal_hold=False):
         customer_erase(customer=customer)
     return len(ids)

@@ -8,13 +8,15 @@ from io import StringIO
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from agents.models import ApprovalRequest, AuditEvent
-from config.privacy import PROJECT_APPS, unclassified
+from agents.models import AuditEvent
+from approvals.models import ApprovalRequest
+from config.privacy import unclassified
 from crm.models import Call, Customer, CustomerAccess, DataRequest, Note, RetentionPolicy
 from crm.services.erasure import customer_erase, customer_export, data_request_create, data_requests_process_due
 from crm.services.retention import retention_preview, retention_run
@@ -192,7 +194,7 @@ def test_redact_existing_sweeps_what_older_versions_let_through(world):
 def test_log_records_are_redacted(caplog):
     import logging
 
-    from crm.redaction import RedactingFilter
+    from config.redaction import RedactingFilter
 
     handler = logging.StreamHandler(StringIO())
     handler.addFilter(RedactingFilter())
@@ -265,4 +267,4 @@ def test_retention_command_dry_run_changes_nothing(world):
 
 
 def test_project_apps_constant_matches_installed_apps():
-    assert set(PROJECT_APPS) <= {config.label for config in apps.get_app_configs()}
+    assert set(settings.PROJECT_APPS) <= {config.label for config in apps.get_app_configs()}

@@ -14,7 +14,7 @@ from django.utils.text import slugify
 
 from agents.services import audit_record, notification_send
 from config.errors import InvalidTransition, NotAllowed
-from crm.redaction import redact_text
+from config.redaction import redact_text
 from knowledge import permissions
 from knowledge.models import TRANSITIONS, Article, ArticleDraft, ArticleUse, ArticleVersion, Feedback, ScriptRun
 

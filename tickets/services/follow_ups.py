@@ -24,7 +24,7 @@ from agents.permissions import can_serve_program
 from agents.services import SYSTEM_ACTOR, audit_record, notification_send
 from config.errors import InvalidTransition, NotAllowed
 from config.events import publish
-from crm.redaction import redact_text
+from config.redaction import redact_text
 from tickets import permissions
 from tickets.models import FollowUp, Ticket
 

@@ -14,15 +14,16 @@ from agents.permissions import can_serve_program
 from agents.services import audit_record
 from config.errors import InvalidTransition, NotAllowed
 from config.events import publish
-from crm.redaction import redact_text
+from config.redaction import redact_text
 from tickets import permissions
 from tickets.models import TRANSITIONS, Category, Channel, Comment, Priority, SlaPolicy, Ticket, TicketEvent
+from tickets.numbers import ticket_number_format
 
 
 def _next_number() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT nextval('tickets_number_seq')")
-        return f"SB-{cursor.fetchone()[0]}"
+        return ticket_number_format(cursor.fetchone()[0])
 
 
 def _sla_due(program: Program, priority: str, start: Any) -> tuple[Any, Any]:

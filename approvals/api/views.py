@@ -1,0 +1,173 @@
+"""The approval queue over the API, and billing's "approved, not yet applied" list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from agents.permissions import served_program_ids
+from approvals import selectors
+from approvals.models import STATUS_CHOICES, ApprovalKind, ApprovalRequest
+from approvals.services import (
+    approval_approve,
+    approval_cancel,
+    approval_mark_applied,
+    approval_reject,
+    approval_request,
+)
+from crm.models import Customer
+from tickets.models import Ticket
+
+
+class ApprovalSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=ApprovalKind.choices)
+    status = serializers.ChoiceField(choices=STATUS_CHOICES, read_only=True)
+    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ApprovalRequest
+        fields = [
+            "id",
+            "created_at",
+            "updated_at",
+            "kind",
+            "amount",
+            "currency",
+            "reason",
+            "reference",
+            "policy",
+            "program",
+            "team",
+            "customer",
+            "ticket",
+            "status",
+            "level",
+            "requested_by",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "applied_at",
+        ]
+        read_only_fields = [
+            "id",
+            "created_at",
+            "updated_at",
+            "program",
+            "team",
+            "status",
+            "level",
+            "requested_by",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "applied_at",
+        ]
+        extra_kwargs = {"customer": {"required": False}, "ticket": {"required": False}}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and "customer" in self.fields:
+            programs = served_program_ids(request.user)
+            self.fields["customer"].queryset = Customer.objects.filter(program_id__in=programs)
+            self.fields["ticket"].queryset = Ticket.objects.filter(program_id__in=programs)
+
+
+class DecisionSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, help_text="Required to reject.")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Approval requests of your programs",
+        parameters=[
+            OpenApiParameter("applied", bool, description="Billing: false lists granted requests not yet applied."),
+        ],
+    ),
+    create=extend_schema(summary="Ask for a refund, credit, fee waiver or exception"),
+    retrieve=extend_schema(summary="An approval request"),
+)
+class ApprovalViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = ApprovalSerializer
+    filterset_fields = {
+        "status": ["exact", "in"],
+        "kind": ["exact"],
+        "team": ["exact"],
+        "program": ["exact"],
+        "customer": ["exact"],
+        "created_at": ["gte", "lte"],
+        "decided_at": ["gte", "lte"],
+        "updated_at": ["gte", "lte"],
+    }
+    ordering_fields = ["created_at", "updated_at", "decided_at", "id"]
+    ordering = ["created_at", "id"]
+
+    def get_queryset(self) -> QuerySet[ApprovalRequest]:
+        queryset = selectors.approval_list(actor=self.request.user)
+        applied = self.request.query_params.get("applied")
+        if applied in {"false", "0"}:
+            queryset = queryset.filter(status__in=["approved", "self_approved"], applied_at__isnull=True)
+        elif applied in {"true", "1"}:
+            queryset = queryset.filter(applied_at__isnull=False)
+        return queryset
+
+    def perform_create(self, serializer: Any) -> None:
+        data = serializer.validated_data
+        serializer.instance = approval_request(
+            actor=self.request.user,
+            kind=data["kind"],
+            amount=data.get("amount"),
+            currency=data.get("currency", ""),
+            reason=data.get("reason", ""),
+            reference=data.get("reference", ""),
+            policy=data.get("policy", ""),
+            customer=data.get("customer"),
+            ticket=data.get("ticket"),
+        )
+
+    def get_object(self) -> ApprovalRequest:
+        found = selectors.approval_get(actor=self.request.user, pk=self.kwargs["pk"])
+        if found is None:
+            raise Http404
+        return found
+
+    def _respond(self, approval: ApprovalRequest) -> Response:
+        return Response(ApprovalSerializer(approval, context={"request": self.request}).data)
+
+    @extend_schema(summary="Approve (409 if already decided)", request=DecisionSerializer, responses=ApprovalSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        note = DecisionSerializer(data=request.data)
+        note.is_valid(raise_exception=True)
+        return self._respond(
+            approval_approve(actor=request.user, request=self.get_object(), note=note.validated_data.get("note", ""))
+        )
+
+    @extend_schema(summary="Reject with a reason (409 if already decided)", request=DecisionSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str | None = None) -> Response:
+        note = DecisionSerializer(data=request.data)
+        note.is_valid(raise_exception=True)
+        return self._respond(
+            approval_reject(actor=request.user, request=self.get_object(), note=note.validated_data.get("note", ""))
+        )
+
+    @extend_schema(summary="Withdraw your own pending request", request=None)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
+        return self._respond(approval_cancel(actor=request.user, request=self.get_object()))
+
+    @extend_schema(summary="Billing: mark a granted request as applied (idempotent)", request=None)
+    @action(detail=True, methods=["post"], url_path="mark-applied")
+    def mark_applied(self, request: Request, pk: str | None = None) -> Response:
+        return self._respond(approval_mark_applied(actor=request.user, request=self.get_object()))

@@ -1,0 +1,73 @@
+"""API tokens: shown once, stored as a SHA-256 hash, expiring and revocable; creation and revocation audited."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from agents.models import User
+from agents.services import audit_record
+from integrations.models import ApiToken
+
+TOKEN_PREFIX = "sb_"  # noqa: S105 - a public marker, not a secret
+# last_used_at is written at most this often per token: no write on every request.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def _hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def token_create(
+    *, user: User, name: str, actor: Any = None, expires_days: int | None = 90, request: Any = None
+) -> tuple[ApiToken, str]:
+    """Returns the token and its secret; the secret cannot be shown again."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name[:100] or "API token",
+        prefix=raw[:10],
+        key_hash=_hash(raw),
+        expires_at=timezone.now() + timedelta(days=expires_days) if expires_days else None,
+    )
+    audit_record(
+        action="token.create",
+        actor=actor,
+        obj=token,
+        request=request,
+        data={"user": user.pk, "expires_days": expires_days},
+        actor_label=None if actor else "system",
+    )
+    return token, raw
+
+
+def token_revoke(*, token: ApiToken, actor: Any = None, request: Any = None) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at", "updated_at"])
+        audit_record(action="token.revoke", actor=actor, obj=token, request=request, data={"user": token.user_id})
+    return token
+
+
+class TokenRejected(Exception):
+    """Why a presented token is not accepted (the message goes back to the caller)."""
+
+
+def token_authenticate(*, raw: str) -> ApiToken:
+    token = ApiToken.objects.select_related("user").filter(key_hash=_hash(raw)).first()
+    if token is None:
+        raise TokenRejected("Unknown API token.")
+    now = timezone.now()
+    if token.revoked_at is not None:
+        raise TokenRejected("This API token was revoked.")
+    if token.expires_at is not None and token.expires_at <= now:
+        raise TokenRejected("This API token expired; ask an administrator for a new one.")
+    if not token.user.is_active:
+        raise TokenRejected("The account of this API token is disabled.")
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
