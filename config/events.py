@@ -40,6 +40,11 @@ def subscribe(subscriber: Subscriber) -> Subscriber:
     return subscriber
 
 
+def unsubscribe(subscriber: Subscriber) -> None:
+    if subscriber in _subscribers:
+        _subscribers.remove(subscriber)
+
+
 def publish(event: str, *, program_id: int | None, payload: dict[str, Any]) -> None:
     if event not in EVENT_NAMES:
         raise ValueError(f"unknown event {event!r}; add it to config.events.EVENT_NAMES")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, cast
 
 from django.contrib import messages
@@ -12,16 +13,25 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from agents.decorators import role_required
-from agents.models import Program, User
-from agents.permissions import can_use_workspace, served_program_ids
+from agents.models import User
+from agents.permissions import can_use_workspace, is_admin
+from agents.selectors import program_for_new_record, program_list
 from config.hooks import app_hooks
 from config.pages import panels_for, panels_from, timeline_for, workspace_panels_for
 from config.pages import parse_before as _before
 from crm import selectors
 from crm.forms import CallFinishForm, CallStartForm, CustomerForm, NoteForm
-from crm.models import Customer, CustomerAccess
+from crm.models import Customer, DataRequest
 from crm.services.calls import call_log_finish, call_log_start
-from crm.services.customers import DuplicateCustomer, EmailInput, PhoneInput, customer_create, customer_update
+from crm.services.customers import (
+    DuplicateCustomer,
+    EmailInput,
+    PhoneInput,
+    customer_access_record,
+    customer_create,
+    customer_update,
+)
+from crm.services.erasure import data_export_download
 from crm.services.notes import note_create
 
 TIMELINE_PAGE = 20
@@ -83,19 +93,15 @@ def customer_lookup(request: HttpRequest) -> HttpResponse:
 @login_required
 @workspace_required
 def customer_create_view(request: HttpRequest) -> HttpResponse:
-    programs = list(Program.objects.filter(pk__in=served_program_ids(request.user), is_active=True))
+    programs = list(program_list(actor=request.user))
     form = CustomerForm(request.POST or None, initial={"phone": request.GET.get("phone", "")})
     duplicates: list[Any] = []
     if request.method == "POST" and form.is_valid():
-        program = next(
-            (p for p in programs if str(p.pk) == request.POST.get("program")), programs[0] if programs else None
-        )
-        if program is None:
-            raise Http404("You serve no program.")
         data = form.cleaned_data
         phones = [PhoneInput(number=n, is_primary=i == 0) for i, n in enumerate([data["phone"], data["phone_2"]]) if n]
         emails = [EmailInput(address=data["email"], is_primary=True)] if data["email"] else []
         try:
+            program = program_for_new_record(actor=request.user, program=_int_or_none(request.POST.get("program")))
             customer, duplicates = customer_create(
                 actor=request.user,
                 program=program,
@@ -119,6 +125,13 @@ def customer_create_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Customer {customer.name} created.")
             return redirect("crm:customer_detail", pk=customer.pk)
     return render(request, "crm/customer_form.html", {"form": form, "programs": programs, "duplicates": duplicates})
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
 
 
 def _add_errors(form: Any, exc: ValidationError) -> None:
@@ -176,7 +189,7 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The 360 page. Its query count does not depend on the customer's history (pinned by a test)."""
     customer = _customer_or_404(request, pk)
-    CustomerAccess.objects.create(customer=customer, user=cast(User, request.user))
+    customer_access_record(customer=customer, actor=cast(User, request.user))
     timeline = timeline_for(customer=customer, actor=request.user, limit=TIMELINE_PAGE)
     context = {
         "customer": customer,
@@ -303,22 +316,12 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def data_export(request: HttpRequest, pk: int) -> HttpResponse:
     """An admin downloads a finished export while it is valid; every download is audited."""
-    import json
-
-    from django.utils import timezone
-
-    from agents.permissions import is_admin
-    from agents.services import audit_record
-    from crm.models import DataRequest
-
     if not is_admin(request.user):
         raise PermissionDenied("Only administrators download exports.")
-    export = DataRequest.objects.filter(pk=pk, kind="export", status="done").first()
-    if export is None or export.export is None:
-        raise Http404("No finished export.")
-    if export.export_expires_at and export.export_expires_at < timezone.now():
-        raise Http404("This export has expired; file a new one.")
-    audit_record(action="export.download", actor=request.user, obj=export, request=request)
+    try:
+        export = data_export_download(actor=cast(User, request.user), pk=pk, request=request)
+    except DataRequest.DoesNotExist as exc:
+        raise Http404(str(exc)) from exc
     response = HttpResponse(json.dumps(export.export, indent=2), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="customer-{export.customer_id}-export.json"'
     return response

@@ -13,10 +13,6 @@ from typing import Any
 
 import pytest
 
-# Playwright's sync API runs an event loop in the test thread; the ORM calls the
-# tests make between page actions are still plain synchronous calls.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 INSTALL_HINT = "install it with: sudo apt-get install chromium (Debian/Ubuntu)"
 DEMO_PASSWORD = "correct-horse-battery"  # the password of every factory-made user
@@ -49,6 +45,20 @@ def browser() -> Iterator[Any]:
         pytest.skip(f"Chromium not found; {INSTALL_HINT}")
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API runs an event loop in the test thread while the browser is open; the ORM
+    # calls the tests make between page actions are still plain synchronous calls. Allowed only then.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield from _launched(sync_playwright, path)
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def _launched(sync_playwright: Any, path: str) -> Iterator[Any]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=path,

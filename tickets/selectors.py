@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from agents.models import Team
 from agents.permissions import served_program_ids
-from tickets.models import OPEN_STATUSES, FollowUp, Ticket, TicketEvent
+from tickets.models import OPEN_STATUSES, Category, FollowUp, Ticket, TicketEvent
 from tickets.numbers import ticket_number_parse
 
 
@@ -82,3 +82,18 @@ def customers_by_ticket_number(*, query: str, customers: QuerySet[Any], limit: i
     if number is None:
         return []
     return [(customers.filter(tickets__number=number).values_list("pk", flat=True)[:limit], 100, "ticket")]
+
+
+def category_list(*, program: Any) -> QuerySet[Category]:
+    return Category.objects.filter(program=program).order_by("name")
+
+
+def category_get(*, actor: Any, pk: Any, program_id: int | None = None) -> Category | None:
+    """A category of one of the actor's programs (of ``program_id`` when given); None when unknown."""
+    try:
+        categories = Category.objects.filter(pk=int(pk), program_id__in=served_program_ids(actor))
+    except (TypeError, ValueError):
+        return None
+    if program_id is not None:
+        categories = categories.filter(program_id=program_id)
+    return categories.first()

@@ -16,11 +16,12 @@ from django.views.decorators.http import require_GET, require_POST
 from agents.decorators import role_required
 from agents.models import Role, Team, User
 from agents.permissions import can_use_workspace, served_program_ids
+from agents.selectors import program_for_new_record
 from config.pages import panels_from
 from crm.selectors import call_get, customer_get
 from tickets import permissions, selectors
 from tickets.forms import CommentForm, FollowUpForm, StatusForm, TicketForm, TransferForm
-from tickets.models import Category, Ticket
+from tickets.models import Ticket
 from tickets.services import follow_ups as follow_up_services
 from tickets.services import tickets as services
 
@@ -69,20 +70,20 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
 @workspace_required
 def ticket_create(request: HttpRequest) -> HttpResponse:
     customer = customer_get(actor=request.user, pk=request.GET.get("customer") or request.POST.get("customer") or 0)
-    programs = served_program_ids(request.user)
-    program_id = customer.program_id if customer else min(programs, default=None)
-    if program_id is None:
-        raise Http404("You serve no program.")
-    categories = list(Category.objects.filter(program_id=program_id).order_by("name"))
-    form = TicketForm(request.POST or None, categories=categories)
+    try:
+        program = program_for_new_record(
+            actor=request.user, related={"customer": customer.program_id if customer else None}
+        )
+    except ValidationError as exc:
+        # No customer and several programs: open the ticket from the customer's page instead.
+        raise Http404(" ".join(exc.messages)) from exc
+    form = TicketForm(request.POST or None, categories=list(selectors.category_list(program=program)))
     if request.method == "POST" and form.is_valid():
-        from agents.models import Program
-
         data = form.cleaned_data
         try:
             ticket = services.ticket_create(
                 actor=request.user,
-                program=Program.objects.get(pk=program_id),
+                program=program,
                 subject=data["subject"],
                 description=data["description"],
                 customer=customer,
@@ -269,7 +270,7 @@ def ticket_from_call(request: HttpRequest, call_pk: int) -> HttpResponse:
         ticket = _ticket_or_404(request, _int(existing))
         services.ticket_attach_call(actor=request.user, ticket=ticket, call=call)
         return _back(ticket)
-    category = Category.objects.filter(pk=_int(request.POST.get("category")), program_id=call.program_id).first()
+    category = selectors.category_get(actor=request.user, pk=request.POST.get("category"), program_id=call.program_id)
     ticket = services.ticket_create_from_call(
         actor=request.user, call=call, subject=request.POST.get("subject", ""), category=category
     )

@@ -273,3 +273,27 @@ def test_fifty_concurrent_deciders_one_decision_over_a_hundred_requests(world, l
     decisions = AuditEvent.objects.filter(action__in=["approval.approve", "approval.reject"]).count()
     assert decisions == 100
     assert Notification.objects.filter(kind="approval.decided").count() == 100
+
+
+@pytest.mark.django_db
+def test_a_request_mixing_programs_is_refused_and_leaves_no_row(world, limits):
+    """Invariant 10: a Northwind customer on an Acme ticket is refused naming the field; nothing is stored."""
+    from django.core.exceptions import ValidationError
+
+    from tickets.services.tickets import ticket_create
+
+    acme_ticket = ticket_create(actor=world.agent, subject="Late cake", customer=customer_with_phone(world.program_a))
+    northwind_customer = customer_with_phone(world.program_b, number="+442079460000")
+    with pytest.raises(ValidationError) as refused:
+        approval_request(
+            actor=world.admin,
+            kind="refund",
+            amount=Decimal("20"),
+            currency="USD",
+            reason="Late",
+            customer=northwind_customer,
+            ticket=acme_ticket,
+        )
+    assert "ticket" in refused.value.message_dict
+    assert not ApprovalRequest.objects.exists()
+    assert not Notification.objects.filter(kind__startswith="approval.").exists()

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from agents.models import Program, User
-from agents.permissions import served_program_ids
+from agents.selectors import program_for_new_record
 from config.api.conditional import ConditionalUpdateMixin
 from config.pages import parse_before as _before
 from config.pages import timeline_for
@@ -33,17 +33,6 @@ from crm.models import Call, Customer
 from crm.services.calls import call_log_create, call_log_update, call_upsert
 from crm.services.customers import EmailInput, PhoneInput, customer_create, customer_update
 from crm.services.notes import note_create
-
-
-def _program_for(request: Request, program_id: int | None) -> Program:
-    served = served_program_ids(request.user)
-    if program_id is None:
-        if len(served) != 1:
-            raise serializers.ValidationError({"program": ["Say which program: you serve several."]})
-        program_id = next(iter(served))
-    if program_id not in served:
-        raise serializers.ValidationError({"program": [f"Invalid pk {program_id!r}: object does not exist."]})
-    return Program.objects.get(pk=program_id)
 
 
 def _profile(data: dict[str, Any], *, program: Program) -> dict[str, Any]:
@@ -97,7 +86,7 @@ class CustomerViewSet(
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = self._input(request)
-        program = _program_for(request, data.get("program"))
+        program = program_for_new_record(actor=request.user, program=data.get("program"))
         customer, _duplicates = customer_create(
             actor=request.user,
             program=program,
@@ -239,9 +228,15 @@ class CallViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
-        program = values.pop("program", None)
-        customer = values.get("customer")
-        program = program or (customer.program if customer else _program_for(request, None))
+        customer, ticket = values.get("customer"), values.get("ticket")
+        program = program_for_new_record(
+            actor=request.user,
+            program=values.pop("program", None),
+            related={
+                "customer": customer.program_id if customer else None,
+                "ticket": ticket.program_id if ticket else None,
+            },
+        )
         external_id = values.pop("external_id", None)
         if external_id:
             call, created = call_upsert(actor=request.user, program=program, external_id=external_id, **values)

@@ -10,12 +10,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from agents.models import Program
+from agents.models import Program, User
 from agents.services import audit_record
 from config.errors import NotAllowed
 from config.redaction import redact_text
 from crm import permissions
-from crm.models import Customer, CustomerEmail, CustomerPhone, Organization
+from crm.models import Customer, CustomerAccess, CustomerEmail, CustomerPhone, Organization
 from crm.phones import normalize_phone
 
 PROFILE_FIELDS = (
@@ -228,3 +228,8 @@ def customer_update(
 def customer_touch(*, customer_id: int) -> None:
     """Marks recent activity (retention of inactive customers counts from it)."""
     Customer.objects.filter(pk=customer_id).update(last_activity_at=timezone.now())
+
+
+def customer_access_record(*, customer: Customer, actor: User) -> CustomerAccess:
+    """Logs that ``actor`` opened the customer's record (the access log privacy officers read)."""
+    return CustomerAccess.objects.create(customer=customer, user=actor)

@@ -10,8 +10,10 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.forms.models import model_to_dict
+from django.http import HttpRequest
 from django.utils import timezone
 
+from agents.models import User
 from agents.permissions import can_serve_program, is_admin
 from agents.services import SYSTEM_ACTOR, audit_record
 from config.errors import DomainError, NotAllowed
@@ -166,3 +168,16 @@ def _process(request: DataRequest) -> None:
         program=request.customer.program_id,
         data={"status": request.status},
     )
+
+
+def data_export_download(*, actor: User, pk: int, request: HttpRequest | None = None) -> DataRequest:
+    """An admin takes a finished, unexpired export; audited. Unknown or expired: ``DataRequest.DoesNotExist``."""
+    if not is_admin(actor):
+        raise NotAllowed("Only administrators download exports.")
+    export = DataRequest.objects.filter(pk=pk, kind=DataRequest.Kind.EXPORT, status="done").first()
+    if export is None or export.export is None:
+        raise DataRequest.DoesNotExist("No finished export.")
+    if export.export_expires_at and export.export_expires_at < timezone.now():
+        raise DataRequest.DoesNotExist("This export has expired; file a new one.")
+    audit_record(action="export.download", actor=actor, obj=export, request=request)
+    return export

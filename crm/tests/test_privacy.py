@@ -7,8 +7,6 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
-from django.apps import apps
-from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
@@ -264,7 +262,3 @@ def test_retention_command_dry_run_changes_nothing(world):
     assert CustomerAccess.objects.count() == 1
     call_command("retention", stdout=StringIO(), stderr=StringIO())
     assert CustomerAccess.objects.count() == 0
-
-
-def test_project_apps_constant_matches_installed_apps():
-    assert set(settings.PROJECT_APPS) <= {config.label for config in apps.get_app_configs()}

@@ -12,8 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from agents.models import Program, Team, User
-from agents.permissions import served_program_ids
+from agents.models import Team, User
 from config.api.conditional import ConditionalUpdateMixin
 from crm.selectors import call_get, customer_get
 from tickets import selectors
@@ -24,7 +23,7 @@ from tickets.api.serializers import (
     TicketSerializer,
     TicketUpdateSerializer,
 )
-from tickets.models import Category, FollowUp, Ticket
+from tickets.models import FollowUp, Ticket
 from tickets.services import follow_ups as follow_up_services
 from tickets.services import tickets as services
 
@@ -81,17 +80,11 @@ class TicketViewSet(
             customer = customer_get(actor=request.user, pk=values["customer"])
             if customer is None:
                 raise _invalid("customer", "Unknown customer.")
-        served = served_program_ids(request.user)
-        program_id = values.get("program") or (customer.program_id if customer else None)
-        if program_id is None and len(served) == 1:
-            program_id = next(iter(served))
-        if program_id is None or program_id not in served:
-            raise _invalid("program", "Say which of your programs the ticket belongs to.")
         category = None
         if values.get("category"):
-            category = Category.objects.filter(pk=values["category"], program_id=program_id).first()
+            category = selectors.category_get(actor=request.user, pk=values["category"])
             if category is None:
-                raise _invalid("category", "Unknown category for this program.")
+                raise _invalid("category", "Unknown category.")
         call = None
         if values.get("call"):
             call = call_get(actor=request.user, pk=values["call"])
@@ -99,7 +92,7 @@ class TicketViewSet(
                 raise _invalid("call", "Unknown call.")
         ticket = services.ticket_create(
             actor=request.user,
-            program=Program.objects.get(pk=program_id),
+            program=values.get("program"),
             subject=values["subject"],
             description=values.get("description", ""),
             customer=customer,
@@ -107,9 +100,8 @@ class TicketViewSet(
             priority=values["priority"],
             channel=values["channel"],
             tags=values.get("tags"),
+            call=call,
         )
-        if call is not None:
-            services.ticket_attach_call(actor=request.user, ticket=ticket, call=call)
         return Response(TicketSerializer(selectors.ticket_get(actor=request.user, pk=ticket.pk)).data, status=201)
 
     def apply_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -27,6 +27,7 @@ from config.events import publish
 from config.redaction import redact_text
 from tickets import permissions
 from tickets.models import FollowUp, Ticket
+from tickets.services.tickets import ticket_transition_by_system
 
 logger = logging.getLogger(__name__)
 DISPATCH_BATCH = 100
@@ -112,17 +113,9 @@ def _deliver(follow_up: FollowUp, now: datetime) -> None:
     )
     ticket = follow_up.ticket
     if follow_up.reopen_ticket and ticket is not None and ticket.status == Ticket.Status.PENDING_CUSTOMER:
-        from tickets.models import TicketEvent
-
-        Ticket.objects.filter(pk=ticket.pk, status=Ticket.Status.PENDING_CUSTOMER).update(
-            status=Ticket.Status.OPEN, updated_at=now
-        )
-        TicketEvent.objects.create(
-            ticket=ticket,
-            kind=TicketEvent.Kind.STATUS,
-            old_value=Ticket.Status.PENDING_CUSTOMER,
-            new_value=Ticket.Status.OPEN,
-            note="No answer from the customer by the follow-up time.",
+        # Through the one state machine: the table, the event and ``ticket.updated`` as for any other move.
+        ticket_transition_by_system(
+            ticket=ticket, status=Ticket.Status.OPEN, note="No answer from the customer by the follow-up time."
         )
     follow_up.notified_at = now
     follow_up.save(update_fields=["notified_at", "updated_at"])

@@ -11,10 +11,12 @@ from django.utils import timezone
 
 from agents.models import Program, Team, User
 from agents.permissions import can_serve_program
+from agents.selectors import program_for_new_record
 from agents.services import audit_record
 from config.errors import InvalidTransition, NotAllowed
 from config.events import publish
 from config.redaction import redact_text
+from crm.models import Call, Customer
 from tickets import permissions
 from tickets.models import TRANSITIONS, Category, Channel, Comment, Priority, SlaPolicy, Ticket, TicketEvent
 from tickets.numbers import ticket_number_format
@@ -62,27 +64,36 @@ def _changed(ticket: Ticket, fields: list[str]) -> None:
 
 def ticket_create(
     *,
-    actor: Any,
-    program: Program,
+    actor: User,
     subject: str,
+    program: Program | int | None = None,
     description: str = "",
-    customer: Any = None,
+    customer: Customer | None = None,
     category: Category | None = None,
     team: Team | None = None,
     priority: str = Priority.NORMAL,
     channel: str = Channel.PHONE,
     tags: list[str] | None = None,
+    call: Call | None = None,
 ) -> Ticket:
-    """Creates a ticket routed by category (and preferred agent), with SLA due times; publishes ``ticket.created``."""
+    """Creates a ticket routed by category (and preferred agent), with SLA due times, and links ``call`` to it,
+    all in one transaction: a refusal leaves nothing behind. Publishes ``ticket.created``."""
+    program = program_for_new_record(
+        actor=actor,
+        program=program,
+        related={
+            "customer": customer.program_id if customer is not None else None,
+            "call": call.program_id if call is not None else None,
+            "category": category.program_id if category is not None else None,
+        },
+    )
     if not permissions.can_create_ticket(actor, program.pk):
         raise NotAllowed("You do not serve this program.")
     subject = redact_text((subject or "").strip())
     if not subject:
         raise ValidationError({"subject": ["Give the ticket a subject."]})
-    if customer is not None and customer.program_id != program.pk:
-        raise ValidationError({"customer": ["This customer belongs to another program."]})
-    if category is not None and category.program_id != program.pk:
-        raise ValidationError({"category": ["This category belongs to another program."]})
+    if call is not None and customer is not None and call.customer_id not in (None, customer.pk):
+        raise ValidationError({"call": ["This call was with another customer."]})
     if priority not in Priority.values:
         raise ValidationError({"priority": [f"Unknown priority {priority!r}."]})
     team, assignee = _route(category=category, customer=customer, team=team)
@@ -108,6 +119,8 @@ def ticket_create(
         _event(ticket, TicketEvent.Kind.CREATED, actor, new=ticket.number)
         if assignee is not None:
             _event(ticket, TicketEvent.Kind.ASSIGNEE, actor, new=assignee.get_username(), note="preferred agent")
+        if call is not None:
+            _link_call(actor=actor, ticket=ticket, call=call)
         publish("ticket.created", program_id=program.pk, payload={"ticket_id": ticket.pk, "number": ticket.number})
     return ticket
 
@@ -118,10 +131,20 @@ def _locked(ticket: Ticket) -> Ticket:
     )
 
 
-def ticket_transition(*, actor: Any, ticket: Ticket, status: str, note: str = "") -> Ticket:
+def ticket_transition(*, actor: User, ticket: Ticket, status: str, note: str = "") -> Ticket:
     """Moves the ticket along the transition table; already there is a no-op, a forbidden move names both states."""
     if not permissions.can_work_ticket(actor, ticket):
         raise NotAllowed("You may not change this ticket.")
+    return _transition(actor=actor, ticket=ticket, status=status, note=note)
+
+
+def ticket_transition_by_system(*, ticket: Ticket, status: str, note: str) -> Ticket:
+    """The same state machine for the product's own moves (a follow-up reopening a waiting ticket)."""
+    return _transition(actor=None, ticket=ticket, status=status, note=note)
+
+
+def _transition(*, actor: User | None, ticket: Ticket, status: str, note: str) -> Ticket:
+    """Every status change goes through here: the table, the timestamps, the event and ``ticket.updated``."""
     if status not in Ticket.Status.values:
         raise ValidationError({"status": [f"Unknown status {status!r}."]})
     with transaction.atomic():
@@ -143,7 +166,7 @@ def ticket_transition(*, actor: Any, ticket: Ticket, status: str, note: str = ""
         elif old == Ticket.Status.RESOLVED:
             locked.resolved_at = None
             fields.append("resolved_at")
-        if locked.first_responded_at is None and status != Ticket.Status.NEW and isinstance(actor, User):
+        if locked.first_responded_at is None and status != Ticket.Status.NEW and actor is not None:
             locked.first_responded_at = now
             fields.append("first_responded_at")
         locked.save(update_fields=[*fields, "updated_at"])
@@ -258,32 +281,28 @@ def ticket_comment_add(*, actor: Any, ticket: Ticket, body: str, is_internal: bo
     return comment
 
 
-def ticket_create_from_call(*, actor: Any, call: Any, subject: str = "", category: Category | None = None) -> Ticket:
+def ticket_create_from_call(*, actor: User, call: Call, subject: str = "", category: Category | None = None) -> Ticket:
     """One step from a logged call: a ticket for its customer, with the call's notes, and the call linked."""
-    from crm.models import Call
-
     subject = subject or (call.notes.splitlines()[0][:120] if call.notes else "") or "Follow-up from call"
-    with transaction.atomic():
-        ticket = ticket_create(
-            actor=actor,
-            program=call.program,
-            subject=subject,
-            description=call.notes,
-            customer=call.customer,
-            category=category,
-            channel=Channel.PHONE,
-        )
-        Call.objects.filter(pk=call.pk).update(ticket=ticket, updated_at=timezone.now())
-        _event(ticket, TicketEvent.Kind.CALL, actor, new=f"call {call.pk}")
-    return ticket
+    return ticket_create(
+        actor=actor,
+        subject=subject,
+        description=call.notes,
+        customer=call.customer,
+        category=category,
+        channel=Channel.PHONE,
+        call=call,
+    )
 
 
-def ticket_attach_call(*, actor: Any, ticket: Ticket, call: Any) -> Ticket:
+def ticket_attach_call(*, actor: User, ticket: Ticket, call: Call) -> Ticket:
     if not permissions.can_work_ticket(actor, ticket) or call.program_id != ticket.program_id:
         raise NotAllowed("This call cannot be linked to this ticket.")
-    from crm.models import Call
-
     with transaction.atomic():
-        Call.objects.filter(pk=call.pk).update(ticket=ticket, updated_at=timezone.now())
-        _event(ticket, TicketEvent.Kind.CALL, actor, new=f"call {call.pk}")
+        _link_call(actor=actor, ticket=ticket, call=call)
     return ticket
+
+
+def _link_call(*, actor: User, ticket: Ticket, call: Call) -> None:
+    Call.objects.filter(pk=call.pk).update(ticket=ticket, updated_at=timezone.now())
+    _event(ticket, TicketEvent.Kind.CALL, actor, new=f"call {call.pk}")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from crm.tests.factories import CallFactory, customer_with_phone
+from tickets.models import Ticket
 from tickets.services.tickets import ticket_create
 
 pytestmark = pytest.mark.django_db
@@ -91,3 +92,28 @@ def test_list_query_count_and_filters(api, world, django_assert_max_num_queries)
     assert len(response.json()["results"]) == 30
     since = (timezone.now() + timedelta(minutes=1)).isoformat()
     assert api.get("/api/v1/tickets/", {"updated_at__gte": since}).json()["count"] == 0
+
+
+def test_a_call_of_another_program_is_refused_before_anything_is_written(world):
+    """Issue 13: the ticket and the call link are one use case; a refusal names the field and leaves no ticket."""
+    admin = APIClient()
+    admin.force_authenticate(world.admin)  # serves both programs, so both records are visible to it
+    customer = customer_with_phone(world.program_a)
+    other_call = CallFactory(customer=customer_with_phone(world.program_b, number="+442079460000"))
+    response = admin.post(
+        "/api/v1/tickets/", {"subject": "Refund", "customer": customer.pk, "call": other_call.pk}, format="json"
+    )
+    assert response.status_code == 400, response.json()
+    assert "call" in response.json()["details"]
+    assert not Ticket.objects.exists()
+    other_call.refresh_from_db()
+    assert other_call.ticket_id is None
+
+
+def test_a_program_must_be_named_by_someone_serving_several(world):
+    admin = APIClient()
+    admin.force_authenticate(world.admin)
+    response = admin.post("/api/v1/tickets/", {"subject": "No customer, no program"}, format="json")
+    assert response.status_code == 400
+    assert "program" in response.json()["details"]
+    assert not Ticket.objects.exists()

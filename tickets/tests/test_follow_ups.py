@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agents.models import Notification
+from config.events import subscribe, unsubscribe
 from crm.tests.factories import customer_with_phone
 from tickets.models import FollowUp, Ticket
 from tickets.services.follow_ups import follow_up_cancel, follow_up_complete, follow_up_schedule, follow_ups_deliver_due
@@ -102,3 +103,24 @@ def test_two_thousand_due_reminders_delivered_exactly_once_by_two_workers_and_tw
     assert Notification.objects.filter(kind="follow_up.due").count() == 2000
     keys = Notification.objects.filter(kind="follow_up.due").values_list("dedupe_key", flat=True)
     assert len(set(keys)) == 2000
+
+
+@pytest.mark.django_db
+def test_reopening_by_a_due_follow_up_goes_through_the_state_machine(world, ticket, django_capture_on_commit_callbacks):
+    """The reopen is an ordinary transition: a status event on the timeline and a ``ticket.updated`` webhook event."""
+    heard: list[tuple[str, dict]] = []
+    subscriber = subscribe(lambda event, program_id, payload: heard.append((event, payload)))
+    try:
+        ticket = ticket_transition(actor=world.agent, ticket=ticket, status="pending_customer")
+        follow_up = follow_up_schedule(
+            actor=world.agent, ticket=ticket, due_at=timezone.now() + timedelta(seconds=1), reopen_ticket=True
+        )
+        FollowUp.objects.filter(pk=follow_up.pk).update(due_at=timezone.now() - timedelta(seconds=1))
+        heard.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            assert follow_ups_deliver_due() == 1
+    finally:
+        unsubscribe(subscriber)
+    event = ticket.events.filter(kind="status").order_by("-id").first()
+    assert (event.old_value, event.new_value, event.actor) == ("pending_customer", "open", None)
+    assert ("ticket.updated", {"ticket_id": ticket.pk, "changed": ["status"]}) in heard
