@@ -54,11 +54,11 @@ def approval_decide(request: HttpRequest, pk: int, decision: str) -> HttpRespons
     note = request.POST.get("note", "")
     try:
         if decision == "approve":
-            approval_approve(actor=request.user, request=found, note=note)  # type: ignore[arg-type]
-            messages.success(request, f"Approved: {found}.")
+            decided = approval_approve(actor=request.user, request=found, note=note)  # type: ignore[arg-type]
+            messages.success(request, f"Approved: {decided}.")
         elif decision == "reject":
-            approval_reject(actor=request.user, request=found, note=note)  # type: ignore[arg-type]
-            messages.success(request, f"Rejected: {found}.")
+            decided = approval_reject(actor=request.user, request=found, note=note)  # type: ignore[arg-type]
+            messages.success(request, f"Rejected: {decided}.")
         else:
             raise Http404
     except ValidationError as exc:

@@ -146,13 +146,34 @@ def test_agent_cannot_decide_anywhere(client, world, limits, customer):
         approval_approve(actor=world.agent, request=request)
     client.force_login(world.agent)
     assert client.get(reverse("approvals:approval_queue")).status_code == 403
-    client.post(reverse("approvals:approval_decide", args=[request.pk, "approve"]))
+    refused = client.post(reverse("approvals:approval_decide", args=[request.pk, "approve"]), follow=True)
+    assert "not in your approval queue" in refused.content.decode()
     api = APIClient()
     api.force_authenticate(world.agent)
     assert api.post(f"/api/v1/approvals/{request.pk}/approve/").status_code == 403
-    assert client.get(f"/admin/agents/approvalrequest/{request.pk}/change/").status_code in {302, 403}
+    assert client.get(f"/admin/approvals/approvalrequest/{request.pk}/change/").status_code in {302, 403}
     request.refresh_from_db()
     assert request.status == "pending"
+
+
+@pytest.mark.django_db
+def test_supervisor_decides_from_the_queue_page(client, world, limits, customer):
+    approve, reject = _refund(world, customer), _refund(world, customer, "60.00")
+    client.force_login(world.supervisor)
+    page = client.post(reverse("approvals:approval_decide", args=[approve.pk, "approve"]), follow=True)
+    assert "Approved: Refund 120.00 USD (Approved)" in page.content.decode()
+    page = client.post(
+        reverse("approvals:approval_decide", args=[reject.pk, "reject"]), {"note": "Policy"}, follow=True
+    )
+    assert "Rejected" in page.content.decode()
+    approve.refresh_from_db()
+    reject.refresh_from_db()
+    assert (approve.status, approve.decided_by, reject.status, reject.decision_note) == (
+        "approved",
+        world.supervisor,
+        "rejected",
+        "Policy",
+    )
 
 
 @pytest.mark.django_db

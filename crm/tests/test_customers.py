@@ -193,7 +193,9 @@ def test_customer_page_query_count_does_not_grow_with_history(client, world, dja
     # session, user, programs, customer, flagged notes, access log row, two for calls, approvals and
     # tickets (panel and history), notes, follow-ups, unread notifications
     with django_assert_num_queries(15):
-        client.get(url)
+        response = client.get(url)
+    assert response.status_code == 200
+    assert "call 59" in response.content.decode()  # the newest of the sixty calls is in the history
 
 
 def test_history_paginates(client, world):

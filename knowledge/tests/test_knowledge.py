@@ -276,11 +276,14 @@ def test_list_and_search_query_counts(client, world, reviewer, django_assert_max
     client.force_login(world.agent)
     # Includes the search's SAVEPOINT / SET LOCAL (typo threshold) / RELEASE.
     with django_assert_max_num_queries(15):
-        client.get(reverse("knowledge:article_list"), {"q": "refund"})
+        page = client.get(reverse("knowledge:article_list"), {"q": "refund"})
+    assert page.status_code == 200
     api = APIClient()
     api.force_authenticate(world.agent)
     with django_assert_max_num_queries(6):
-        api.get("/api/v1/articles/", {"page_size": 25})
+        response = api.get("/api/v1/articles/", {"page_size": 25})
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == min(25, response.json()["count"]) > 0
 
 
 def test_suggestions_on_the_ticket_page(client, world, reviewer, corpus):

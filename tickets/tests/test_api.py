@@ -89,6 +89,7 @@ def test_list_query_count_and_filters(api, world, django_assert_max_num_queries)
         )
     with django_assert_max_num_queries(6):
         response = api.get("/api/v1/tickets/", {"page_size": 30, "status": "new"})
+    assert response.status_code == 200
     assert len(response.json()["results"]) == 30
     since = (timezone.now() + timedelta(minutes=1)).isoformat()
     assert api.get("/api/v1/tickets/", {"updated_at__gte": since}).json()["count"] == 0

@@ -168,7 +168,9 @@ def test_queue_lists_unassigned_first_then_by_due(client, world, django_assert_m
         _ticket(world, team=world.team_a)
     client.force_login(world.agent)
     with django_assert_max_num_queries(15):
-        page = client.get(reverse("tickets:ticket_list"), {"team": world.team_a.pk}).content.decode()
+        response = client.get(reverse("tickets:ticket_list"), {"team": world.team_a.pk})
+    assert response.status_code == 200
+    page = response.content.decode()
     assert page.index(sooner.number) < page.index(later.number) < page.index(mine.number)
 
 
