@@ -9,6 +9,7 @@ from typing import Any
 from django.urls import NoReverseMatch, reverse
 
 from agents import permissions
+from agents.permissions import Actor
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
 )
 
 
-def nav_for(user: Any) -> list[dict[str, str]]:
+def nav_for(user: Actor) -> list[dict[str, str]]:
     items = []
     for item in NAV_ITEMS:
         if not item.allowed(user):

@@ -28,6 +28,15 @@ def is_active_user(user: Actor | None) -> TypeGuard[User]:
     return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
 
 
+def role_of(user: Actor | None) -> str:
+    """The role of an active signed-in user; "" for anyone else (no predicate grants anything to "")."""
+    return user.role if is_active_user(user) else ""
+
+
+def id_of(user: Actor | None) -> int | None:
+    return user.pk if is_active_user(user) else None
+
+
 def is_admin(user: Actor | None) -> TypeGuard[User]:
     return is_active_user(user) and (user.role == Role.ADMIN or user.is_superuser)
 
@@ -81,28 +90,28 @@ def forget_served_programs(user: Actor | None) -> None:
         delattr(user, _CACHE_ATTR)
 
 
-def can_serve_program(user: Actor | None, program_id: int | None) -> bool:
+def can_serve_program(user: Actor | None, program_id: int | None) -> TypeGuard[User]:
     return program_id is not None and program_id in served_program_ids(user)
 
 
-def can_use_workspace(user: Actor | None) -> bool:
+def can_use_workspace(user: Actor | None) -> TypeGuard[User]:
     """The agent screens: find callers, log calls, work tickets."""
     return is_active_user(user) and user.role in FRONT_LINE
 
 
-def can_use_api(user: Actor | None) -> bool:
+def can_use_api(user: Actor | None) -> TypeGuard[User]:
     return is_active_user(user)
 
 
-def can_read_knowledge(user: Actor | None) -> bool:
+def can_read_knowledge(user: Actor | None) -> TypeGuard[User]:
     return is_active_user(user)
 
 
-def can_edit_knowledge(user: Actor | None) -> bool:
+def can_edit_knowledge(user: Actor | None) -> TypeGuard[User]:
     return is_active_user(user) and user.role in {Role.KNOWLEDGE_MANAGER, Role.ADMIN}
 
 
-def can_decide_approvals(user: Actor | None) -> bool:
+def can_decide_approvals(user: Actor | None) -> TypeGuard[User]:
     return is_active_user(user) and user.role in DECIDERS
 
 

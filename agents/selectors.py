@@ -72,3 +72,23 @@ def program_for_new_record(
     if isinstance(program, Program) and program.pk == chosen:
         return program
     return Program.objects.get(pk=chosen)
+
+
+def user_get(*, pk: object) -> User | None:
+    """An active user by id; None for an unknown or malformed id."""
+    try:
+        return User.objects.filter(pk=int(str(pk)), is_active=True).first()
+    except ValueError:
+        return None
+
+
+def team_get(*, pk: object) -> Team | None:
+    """An active team by id; None for an unknown or malformed id."""
+    try:
+        return Team.objects.filter(pk=int(str(pk)), is_active=True).first()
+    except ValueError:
+        return None
+
+
+def user_list_active() -> QuerySet[User]:
+    return User.objects.filter(is_active=True)

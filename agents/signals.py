@@ -8,16 +8,17 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from agents.models import User
 from agents.services import audit_record
 
 
 @receiver(user_logged_in)
-def audit_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+def audit_login(sender: object, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     audit_record(action="auth.login", actor=user, obj=user, request=request)
 
 
 @receiver(user_logged_out)
-def audit_logout(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+def audit_logout(sender: object, request: HttpRequest | None, user: User | None, **kwargs: Any) -> None:
     if user is not None:
         audit_record(action="auth.logout", actor=user, obj=user, request=request)
 

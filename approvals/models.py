@@ -139,3 +139,7 @@ class ApprovalRequest(TimeStamped):
     def __str__(self) -> str:
         amount = f" {self.amount} {self.currency}" if self.amount is not None else ""
         return f"{self.get_kind_display()}{amount} ({self.get_status_display()})"
+
+
+# Requests whose money or exception was granted: billing applies these.
+GRANTED = (ApprovalRequest.Status.APPROVED, ApprovalRequest.Status.SELF_APPROVED)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from agents.permissions import Actor
 from approvals.selectors import approval_list
 from config.pages import Panel, TimelineEntry
 
 LIMIT = 10
 
 
-def customer_approvals_panel(*, customer: Any, actor: Any) -> Panel:
+def customer_approvals_panel(*, customer: Any, actor: Actor) -> Panel:
     requests = list(
         _summary(approval_list(actor=actor).filter(customer=customer, status="pending")).order_by("created_at")[:LIMIT]
     )
@@ -24,12 +25,12 @@ def customer_approvals_panel(*, customer: Any, actor: Any) -> Panel:
     )
 
 
-def ticket_approvals_panel(*, ticket: Any, actor: Any) -> Panel:
+def ticket_approvals_panel(*, ticket: Any, actor: Actor) -> Panel:
     requests = list(approval_list(actor=actor).filter(ticket=ticket).order_by("-created_at")[:LIMIT])
     return Panel("approvals", "Approvals", "approvals/_panel.html", {"requests": requests, "ticket": ticket}, 30)
 
 
-def approvals_timeline(*, customer: Any, actor: Any, before: datetime | None, limit: int) -> list[TimelineEntry]:
+def approvals_timeline(*, customer: Any, actor: Actor, before: datetime | None, limit: int) -> list[TimelineEntry]:
     requests = _summary(approval_list(actor=actor).filter(customer=customer))
     if before:
         requests = requests.filter(created_at__lt=before)

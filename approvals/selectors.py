@@ -11,14 +11,20 @@ from django.utils import timezone
 
 from agents import permissions as people
 from agents.permissions import Actor, served_program_ids
-from approvals.models import ApprovalRequest
+from approvals.models import GRANTED, ApprovalRequest
 from approvals.permissions import decidable_by
 
 
-def approval_list(*, actor: Actor) -> QuerySet[ApprovalRequest]:
-    return ApprovalRequest.objects.filter(program_id__in=served_program_ids(actor)).select_related(
+def approval_list(*, actor: Actor, applied: bool | None = None) -> QuerySet[ApprovalRequest]:
+    """Requests of the actor's programs; ``applied=False`` is billing's list of granted, not yet applied."""
+    requests = ApprovalRequest.objects.filter(program_id__in=served_program_ids(actor)).select_related(
         "requested_by", "decided_by", "customer", "ticket", "team", "program"
     )
+    if applied is False:
+        requests = requests.filter(status__in=GRANTED, applied_at__isnull=True)
+    elif applied is True:
+        requests = requests.filter(applied_at__isnull=False)
+    return requests
 
 
 def approval_get(*, actor: Actor, pk: int | str) -> ApprovalRequest | None:
@@ -47,7 +53,7 @@ def approval_recent_refunds(*, customer_ids: list[int], days: int = 90) -> dict[
         ApprovalRequest.objects.filter(
             customer_id__in=customer_ids,
             kind="refund",
-            status__in=[ApprovalRequest.Status.APPROVED, ApprovalRequest.Status.SELF_APPROVED],
+            status__in=GRANTED,
             created_at__gte=since,
         )
         .values("customer_id")
@@ -64,7 +70,7 @@ def approval_totals(*, actor: Actor, since: Any, until: Any, by: str = "requeste
     return list(
         approval_list(actor=actor)
         .filter(
-            status__in=[ApprovalRequest.Status.APPROVED, ApprovalRequest.Status.SELF_APPROVED],
+            status__in=GRANTED,
             created_at__gte=since,
             created_at__lt=until,
         )

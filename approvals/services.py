@@ -21,7 +21,7 @@ from agents.models import Role, Team, User
 from agents.selectors import program_for_new_record
 from agents.services import SYSTEM_ACTOR, audit_record, notification_send
 from approvals import permissions
-from approvals.models import MONETARY_KINDS, ApprovalKind, ApprovalRequest
+from approvals.models import GRANTED, MONETARY_KINDS, ApprovalKind, ApprovalRequest
 from approvals.permissions import authority_limit, deciders_of
 from config.errors import AlreadyDecided, NotAllowed
 from config.events import publish
@@ -217,7 +217,7 @@ def approval_mark_applied(*, actor: User, request: ApprovalRequest) -> ApprovalR
     """Billing applied the refund/credit; idempotent (a second call changes nothing)."""
     if not permissions.can_apply_approvals(actor):
         raise NotAllowed("Only billing integrations mark approvals as applied.")
-    if request.status not in (ApprovalRequest.Status.APPROVED, ApprovalRequest.Status.SELF_APPROVED):
+    if request.status not in GRANTED:
         raise AlreadyDecided(f"Only granted requests can be applied; this one is {request.status}.")
     with transaction.atomic():
         changed = ApprovalRequest.objects.filter(pk=request.pk, applied_at__isnull=True).update(

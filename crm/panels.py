@@ -8,6 +8,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.text import Truncator
 
+from agents.permissions import Actor
 from config.pages import Panel, TimelineEntry
 from crm.models import Customer, Note
 from crm.selectors import call_list, customer_calls
@@ -15,12 +16,12 @@ from crm.selectors import call_list, customer_calls
 RECENT_CALLS = 10
 
 
-def recent_calls_panel(*, customer: Customer, actor: Any) -> Panel:
+def recent_calls_panel(*, customer: Customer, actor: Actor) -> Panel:
     calls = list(customer_calls(actor=actor, customer=customer)[:RECENT_CALLS])
     return Panel("calls", "Recent calls", "crm/panels/calls.html", {"calls": calls}, order=30)
 
 
-def my_recent_calls_panel(*, actor: Any) -> Panel | None:
+def my_recent_calls_panel(*, actor: Actor) -> Panel | None:
     calls = list(call_list(actor=actor).filter(agent=actor).order_by("-started_at")[:RECENT_CALLS])
     return Panel("my_calls", "My recent calls", "crm/panels/calls.html", {"calls": calls, "show_customer": True}, 50)
 
@@ -29,7 +30,7 @@ def _before(queryset: Any, field: str, before: datetime | None) -> Any:
     return queryset.filter(**{f"{field}__lt": before}) if before else queryset
 
 
-def calls_timeline(*, customer: Customer, actor: Any, before: datetime | None, limit: int) -> list[TimelineEntry]:
+def calls_timeline(*, customer: Customer, actor: Actor, before: datetime | None, limit: int) -> list[TimelineEntry]:
     calls = _before(customer_calls(actor=actor, customer=customer), "started_at", before)
     return [
         TimelineEntry(
@@ -46,7 +47,7 @@ def calls_timeline(*, customer: Customer, actor: Any, before: datetime | None, l
     ]
 
 
-def notes_timeline(*, customer: Customer, actor: Any, before: datetime | None, limit: int) -> list[TimelineEntry]:
+def notes_timeline(*, customer: Customer, actor: Actor, before: datetime | None, limit: int) -> list[TimelineEntry]:
     notes = Note.objects.filter(customer=customer).select_related("author")
     notes = _before(notes.only("id", "created_at", "flag", "body", "author__username"), "created_at", before)
     return [

@@ -14,7 +14,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import JSONObject, Reverse
 
 from agents.models import Program
-from agents.permissions import home_region, served_program_ids
+from agents.permissions import Actor, home_region, served_program_ids
 from agents.selectors import program_for_dialed_number
 from config.hooks import app_hooks
 from crm.models import Call, Customer, CustomerEmail, CustomerPhone, Note, NoteFlag
@@ -48,11 +48,11 @@ def _flagged_notes() -> Any:
     return Prefetch("notes", queryset=notes, to_attr="flagged_notes")
 
 
-def customer_list(*, actor: Any) -> QuerySet[Customer]:
+def customer_list(*, actor: Actor) -> QuerySet[Customer]:
     return Customer.objects.filter(program_id__in=served_program_ids(actor), erased_at__isnull=True)
 
 
-def customer_list_for_display(*, actor: Any) -> QuerySet[Customer]:
+def customer_list_for_display(*, actor: Actor) -> QuerySet[Customer]:
     """Customers with what a page shows: program, organization, contact points (``phone_rows``,
     ``email_rows``), flagged notes for the badges. Two queries, whatever the page size."""
     return (
@@ -62,12 +62,12 @@ def customer_list_for_display(*, actor: Any) -> QuerySet[Customer]:
     )
 
 
-def customer_list_for_api(*, actor: Any) -> QuerySet[Customer]:
+def customer_list_for_api(*, actor: Actor) -> QuerySet[Customer]:
     """Customers with what ``CustomerSerializer`` reads, each in a single row (no prefetch queries)."""
     return customer_list(actor=actor).annotate(**contact_rows())
 
 
-def customer_get(*, actor: Any, pk: int | str, for_api: bool = False) -> Customer | None:
+def customer_get(*, actor: Actor, pk: int | str, for_api: bool = False) -> Customer | None:
     rows = customer_list_for_api(actor=actor) if for_api else customer_list_for_display(actor=actor)
     try:
         return rows.filter(pk=int(pk)).first()
@@ -82,14 +82,14 @@ class Match:
     reason: str
 
 
-def _region_for(actor: Any, program: Program | None) -> str:
+def _region_for(actor: Actor, program: Program | None) -> str:
     if program is not None:
         return program.default_region or "US"
     return home_region(actor)
 
 
 def customer_search(
-    *, actor: Any, query: str, program: Program | None = None, limit: int = 20, for_api: bool = False
+    *, actor: Actor, query: str, program: Program | None = None, limit: int = 20, for_api: bool = False
 ) -> list[Match]:
     """One box for everything an agent may type: phone (any format, or its last digits), name, email,
     organization or ticket number. Best match first; scoped to the actor's programs."""
@@ -172,7 +172,7 @@ LOOKUP_SQL = """
 """.format(flags=FLAGS_SQL.format(customer_id="c.id"))  # noqa: S608 - constant text; values are parameters
 
 
-def customer_lookup(*, actor: Any, phone: str, dialed: str = "") -> list[Customer]:
+def customer_lookup(*, actor: Actor, phone: str, dialed: str = "") -> list[Customer]:
     """Screen pop: customers with this number, best first (the dialed number picks the program)."""
     program = None
     if dialed:
@@ -201,20 +201,20 @@ def contact_rows() -> dict[str, Any]:
     }
 
 
-def note_list(*, actor: Any, customer: Customer, flagged_only: bool = False) -> QuerySet[Note]:
+def note_list(*, actor: Actor, customer: Customer, flagged_only: bool = False) -> QuerySet[Note]:
     notes = Note.objects.filter(customer=customer, customer__program_id__in=served_program_ids(actor))
     if flagged_only:
         notes = notes.exclude(flag=NoteFlag.NONE)
     return notes.select_related("author").order_by("-created_at", "-id")
 
 
-def call_list(*, actor: Any) -> QuerySet[Call]:
+def call_list(*, actor: Actor) -> QuerySet[Call]:
     return Call.objects.filter(program_id__in=served_program_ids(actor)).select_related(
         "program", "customer", "agent", "ticket"
     )
 
 
-def customer_calls(*, actor: Any, customer: Customer) -> QuerySet[Call]:
+def customer_calls(*, actor: Actor, customer: Customer) -> QuerySet[Call]:
     """A customer's calls with what a history line shows, newest first."""
     return (
         Call.objects.filter(customer=customer, program_id__in=served_program_ids(actor))
@@ -224,8 +224,14 @@ def customer_calls(*, actor: Any, customer: Customer) -> QuerySet[Call]:
     )
 
 
-def call_get(*, actor: Any, pk: int | str) -> Call | None:
+def call_get(*, actor: Actor, pk: int | str) -> Call | None:
     try:
         return call_list(actor=actor).filter(pk=int(pk)).first()
     except (TypeError, ValueError):
         return None
+
+
+def call_list_for_ticket(*, actor: Actor, ticket_id: int, limit: int = 20) -> list[Call]:
+    """The calls linked to a ticket, newest first (the ticket page)."""
+    calls = Call.objects.filter(program_id__in=served_program_ids(actor), ticket_id=ticket_id)
+    return list(calls.select_related("agent").order_by("-started_at")[:limit])

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from agents.decorators import role_required
 from agents.models import User
-from agents.permissions import can_use_workspace, is_admin
+from agents.permissions import Actor, can_use_workspace, is_admin
 from agents.selectors import program_for_new_record, program_list
 from config.hooks import app_hooks
 from config.pages import panels_for, panels_from, timeline_for, workspace_panels_for
@@ -51,7 +51,7 @@ def _customer_or_404(request: HttpRequest, pk: int) -> Customer:
     return customer
 
 
-def _open_tickets(customer: Customer, actor: Any) -> list[Any]:
+def _open_tickets(customer: Customer, actor: Actor) -> list[Any]:
     """What a call may be linked to: the customer's open tickets (from the ``customer_open_tickets`` hook)."""
     return [ticket for hook in app_hooks("customer_open_tickets") for ticket in hook(customer=customer, actor=actor)]
 

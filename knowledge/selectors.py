@@ -11,8 +11,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from agents.permissions import can_edit_knowledge, served_program_ids
-from knowledge.models import LANGUAGES, Article, SearchLog
+from agents.permissions import Actor, can_edit_knowledge, served_program_ids
+from knowledge.models import LANGUAGES, Article, ArticleVersion, ScriptRun, SearchLog
 
 WORD = re.compile(r"[\w'-]+", re.UNICODE)
 EXCLUDED = re.compile(r"(?:^|\s)-([\w']+)", re.UNICODE)
@@ -21,7 +21,7 @@ RANK_CANDIDATES = 300
 OPEN, CLOSE = "\x02", "\x03"  # highlight sentinels, escaped around, turned into <mark> last
 
 
-def article_list(*, actor: Any) -> QuerySet[Article]:
+def article_list(*, actor: Actor) -> QuerySet[Article]:
     """Agents: published articles of their programs and shared ones. Knowledge managers: everything."""
     if can_edit_knowledge(actor):
         return Article.objects.all()
@@ -29,7 +29,7 @@ def article_list(*, actor: Any) -> QuerySet[Article]:
     return Article.objects.filter(Q(program__isnull=True) | Q(program_id__in=programs), status="published")
 
 
-def article_get(*, actor: Any, slug: str | None = None, pk: int | str | None = None) -> Article | None:
+def article_get(*, actor: Actor, slug: str | None = None, pk: int | str | None = None) -> Article | None:
     articles = article_list(actor=actor).select_related("owner", "program", "category", "translation_of")
     try:
         return articles.filter(slug=slug).first() if slug is not None else articles.filter(pk=int(pk or 0)).first()
@@ -89,14 +89,13 @@ def _tsqueries(cursor: Any, query: str, excluded: list[str]) -> tuple[str, str]:
 
 def article_search(
     *,
-    actor: Any,
+    actor: Actor,
     query: str,
     topic: str = "",
     tag: str = "",
     language: str = "",
     audience: str = "",
     limit: int = 20,
-    log: bool = True,
 ) -> list[Hit]:
     """Best first: title beats summary beats body; phrases ("..."), prefixes while typing and typos all match."""
     query = (query or "").strip()[:200]
@@ -112,13 +111,11 @@ def article_search(
         if wanted
         else []  # only words to leave out: nothing asked for
     )  # fmt: skip
-    if log:
-        SearchLog.objects.create(query=query, results=len(hits), user=actor if actor.is_authenticated else None)
     return hits
 
 
 def _ranked(
-    *, actor: Any, wanted: str, excluded: list[str], topic: str, tag: str, language: str, audience: str, limit: int
+    *, actor: Actor, wanted: str, excluded: list[str], topic: str, tag: str, language: str, audience: str, limit: int
 ) -> list[Hit]:
     """The search itself: ``wanted`` words, none of the ``excluded`` ones, best first."""
     visible = article_list(actor=actor)
@@ -203,7 +200,7 @@ def _highlight(snippet: str) -> SafeString:
     return mark_safe(text.replace(OPEN, "<mark>").replace(CLOSE, "</mark>"))  # noqa: S308 - escaped just above
 
 
-def article_suggestions(*, actor: Any, category: Any = None, text: str = "", limit: int = 5) -> list[Article]:
+def article_suggestions(*, actor: Actor, category: Any = None, text: str = "", limit: int = 5) -> list[Article]:
     """For a ticket or call: the category's scripts and articles first, then what its words find."""
     found: list[Article] = []
     if category is not None:
@@ -211,24 +208,24 @@ def article_suggestions(*, actor: Any, category: Any = None, text: str = "", lim
     words = " ".join(WORD.findall(text or "")[:12])
     if words and len(found) < limit:
         terms = " OR ".join(WORD.findall(words))
-        for hit in article_search(actor=actor, query=terms, limit=limit, log=False):
+        for hit in article_search(actor=actor, query=terms, limit=limit):
             if hit.article not in found and hit.article.status == "published":
                 found.append(hit.article)
     return found[:limit]
 
 
-def article_translations(*, article: Article, actor: Any) -> list[Article]:
+def article_translations(*, article: Article, actor: Actor) -> list[Article]:
     root_id = article.translation_of_id or article.pk
     return list(article_list(actor=actor).filter(Q(pk=root_id) | Q(translation_of_id=root_id)).exclude(pk=article.pk))
 
 
-def article_in_language(*, article: Article, actor: Any, language: str) -> Article:
+def article_in_language(*, article: Article, actor: Actor, language: str) -> Article:
     if not language or article.language == language:
         return article
     return next((t for t in article_translations(article=article, actor=actor) if t.language == language), article)
 
 
-def knowledge_report(*, actor: Any, limit: int = 10) -> dict[str, Any]:
+def knowledge_report(*, actor: Actor, limit: int = 10) -> dict[str, Any]:
     articles = article_list(actor=actor).filter(status="published")
     with_counts = articles.annotate(
         helpful=Count("feedback", filter=Q(feedback__helpful=True), distinct=True),
@@ -245,3 +242,12 @@ def knowledge_report(*, actor: Any, limit: int = 10) -> dict[str, Any]:
         ),
         "review_due": list(articles.filter(review_due__isnull=False).order_by("review_due")[:limit]),
     }
+
+
+def article_version_get(*, article: Article, number: int) -> ArticleVersion | None:
+    return article.versions.filter(number=number).first()
+
+
+def script_run_get(*, article: Article, call: Any) -> ScriptRun | None:
+    """The steps ticked on ``call`` for this script, if any were."""
+    return article.runs.filter(call=call).first()

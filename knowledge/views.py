@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,12 +15,14 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from agents.decorators import role_required
+from agents.models import User
 from agents.permissions import can_edit_knowledge
 from crm.selectors import call_get, customer_get
 from knowledge import selectors
-from knowledge.models import LANGUAGES, Article, ArticleVersion, SearchLog
+from knowledge.models import LANGUAGES, Article
 from knowledge.rendering import render_markdown
 from knowledge.services import articles as services
+from knowledge.services.search import article_search_logged, search_log_click
 from tickets.selectors import ticket_get
 
 km_required = role_required(can_edit_knowledge, "Only knowledge managers curate the knowledge base.")
@@ -38,7 +40,7 @@ def _article_or_404(request: HttpRequest, slug: str) -> Article:
 def article_list(request: HttpRequest) -> HttpResponse:
     params = {key: request.GET.get(key, "") for key in ("q", "topic", "tag", "language", "audience")}
     hits = (
-        selectors.article_search(
+        article_search_logged(
             actor=request.user,
             query=params["q"],
             topic=params["topic"],
@@ -77,9 +79,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect(f"/kb/{localized.slug}/?customer={customer.pk}")
     if request.GET.get("q"):
         # The agent opened this from a search: the article was "found".
-        last = SearchLog.objects.filter(user=request.user, query=request.GET["q"][:200]).order_by("-at").first()
-        if last is not None and last.clicked_id is None:
-            SearchLog.objects.filter(pk=last.pk).update(clicked=article)
+        search_log_click(actor=cast(User, request.user), query=request.GET["q"], article=article)
     draft = getattr(article, "draft", None) if can_edit_knowledge(request.user) else None
     context = {
         "article": article,
@@ -209,7 +209,7 @@ def article_versions(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def article_restore(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     article = _article_or_404(request, slug)
-    version = ArticleVersion.objects.filter(article=article, number=number).first()
+    version = selectors.article_version_get(article=article, number=number)
     if version is None:
         raise Http404("No such version.")
     services.article_restore_version(actor=request.user, article=article, version=version)
@@ -252,7 +252,7 @@ def script_run(request: HttpRequest, slug: str, call_pk: int) -> HttpResponse:
     call = call_get(actor=request.user, pk=call_pk)
     if call is None or article.kind != Article.Kind.SCRIPT:
         raise Http404("No such script or call.")
-    run = article.runs.filter(call=call).first()
+    run = selectors.script_run_get(article=article, call=call)
     if request.method == "POST":
         run = services.script_tick(actor=request.user, article=article, call=call, ticked=request.POST.getlist("step"))
         if getattr(request, "htmx", False):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agents.models import Role
+from agents.permissions import Actor
 from agents.selectors import user_teams
 from config.pages import Panel, TimelineEntry
 from tickets.models import OPEN_STATUSES, Category, FollowUp
@@ -17,14 +18,14 @@ from tickets.selectors import follow_up_list, follow_up_overdue, ticket_list, ti
 LIMIT = 10
 
 
-def open_tickets_panel(*, customer: Any, actor: Any) -> Panel:
+def open_tickets_panel(*, customer: Any, actor: Actor) -> Panel:
     tickets = list(_history_line(ticket_list(actor=actor).filter(customer=customer, status__in=OPEN_STATUSES))[:LIMIT])
     return Panel(
         "tickets", "Open tickets", "tickets/panels/tickets.html", {"tickets": tickets, "customer": customer}, 20
     )
 
 
-def follow_ups_panel(*, customer: Any, actor: Any) -> Panel:
+def follow_ups_panel(*, customer: Any, actor: Actor) -> Panel:
     follow_ups = list(
         follow_up_list(actor=actor)
         .filter(customer=customer, status=FollowUp.Status.SCHEDULED)
@@ -42,7 +43,7 @@ def follow_ups_panel(*, customer: Any, actor: Any) -> Panel:
     )
 
 
-def tickets_timeline(*, customer: Any, actor: Any, before: datetime | None, limit: int) -> list[TimelineEntry]:
+def tickets_timeline(*, customer: Any, actor: Actor, before: datetime | None, limit: int) -> list[TimelineEntry]:
     tickets = _history_line(ticket_list(actor=actor).filter(customer=customer))
     if before:
         tickets = tickets.filter(created_at__lt=before)
@@ -68,7 +69,7 @@ def _history_line(tickets: Any) -> Any:
     )
 
 
-def my_tickets_panel(*, actor: Any) -> Panel:
+def my_tickets_panel(*, actor: Actor) -> Panel:
     return Panel(
         "my_tickets",
         "My tickets",
@@ -78,7 +79,7 @@ def my_tickets_panel(*, actor: Any) -> Panel:
     )
 
 
-def overdue_follow_ups_panel(*, actor: Any) -> Panel:
+def overdue_follow_ups_panel(*, actor: Actor) -> Panel:
     mine = list(follow_up_overdue(actor=actor, owner=actor)[:LIMIT])
     team: list[Any] = []
     if actor.role in {Role.SUPERVISOR, Role.MANAGER}:
@@ -98,7 +99,7 @@ def overdue_follow_ups_panel(*, actor: Any) -> Panel:
     )
 
 
-def call_ticket_panel(*, call: Any, actor: Any) -> Panel:
+def call_ticket_panel(*, call: Any, actor: Actor) -> Panel:
     categories = list(Category.objects.filter(program_id=call.program_id).order_by("name"))
     return Panel(
         "call_ticket", "Ticket", "tickets/panels/call_ticket.html", {"call": call, "categories": categories}, 10

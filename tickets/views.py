@@ -7,21 +7,19 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from agents.decorators import role_required
-from agents.models import Role, Team, User
-from agents.permissions import can_use_workspace, served_program_ids
-from agents.selectors import program_for_new_record
+from agents.permissions import can_use_workspace
+from agents.selectors import program_for_new_record, team_get, user_get
 from config.pages import panels_from
-from crm.selectors import call_get, customer_get
+from crm.selectors import call_get, call_list_for_ticket, customer_get
 from tickets import permissions, selectors
 from tickets.forms import CommentForm, FollowUpForm, StatusForm, TicketForm, TransferForm
-from tickets.models import Ticket
+from tickets.models import TRANSITIONS, Ticket
 from tickets.services import follow_ups as follow_up_services
 from tickets.services import tickets as services
 
@@ -38,28 +36,17 @@ def _ticket_or_404(request: HttpRequest, pk: int) -> Ticket:
     return ticket
 
 
-def _teams_for(user: Any) -> list[Team]:
-    teams = Team.objects.filter(is_active=True, programs__in=served_program_ids(user)).distinct()
-    if user.role in {Role.AGENT, Role.SUPERVISOR}:
-        teams = teams.filter(memberships__user=user)
-    return list(teams.order_by("name"))
-
-
 @workspace_required
 @require_GET
 def ticket_list(request: HttpRequest) -> HttpResponse:
     """ "My tickets" or a team's queue (unassigned first, then by SLA due time)."""
-    teams = _teams_for(request.user)
+    teams = selectors.ticket_queue_teams(actor=request.user)
     team = next((t for t in teams if str(t.pk) == request.GET.get("team")), None)
     tickets = (
         selectors.ticket_queue(actor=request.user, team=team) if team else selectors.ticket_mine(actor=request.user)
     )
     page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
-    counts = dict(
-        Ticket.objects.filter(team__in=teams, status__in=["new", "open"], assignee__isnull=True)
-        .values_list("team")
-        .annotate(n=Count("id"))
-    )
+    counts = selectors.ticket_unassigned_counts(teams=teams)
     return render(
         request,
         "tickets/ticket_list.html",
@@ -107,18 +94,19 @@ def _errors_to_form(form: Any, exc: ValidationError) -> None:
 @require_GET
 def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = _ticket_or_404(request, pk)
-    from crm.models import Call
-
-    transfer_teams = [t for t in Team.objects.filter(programs=ticket.program, is_active=True) if t.pk != ticket.team_id]
     context = {
         "ticket": ticket,
         "events": selectors.ticket_events(ticket=ticket)[:50],
         "comments": ticket.comments.select_related("author"),
-        "calls": Call.objects.filter(ticket=ticket).select_related("agent").order_by("-started_at")[:20],
+        "calls": call_list_for_ticket(actor=request.user, ticket_id=ticket.pk),
         "follow_ups": ticket.follow_ups.select_related("owner").order_by("due_at"),
-        "transitions": sorted(ticket_allowed(ticket)),
-        "transfer_teams": transfer_teams,
-        "assignable": _assignable(ticket) if permissions.can_reassign_ticket(request.user, ticket) else [],
+        "transitions": sorted(TRANSITIONS[ticket.status]),
+        "transfer_teams": selectors.ticket_transfer_teams(ticket=ticket),
+        "assignable": (
+            selectors.ticket_assignable_users(ticket=ticket)
+            if permissions.can_reassign_ticket(request.user, ticket)
+            else []
+        ),
         "can_take": permissions.can_take_ticket(request.user, ticket),
         "comment_form": CommentForm(),
         "follow_up_form": FollowUpForm(),
@@ -127,20 +115,6 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "status_labels": dict(Ticket.Status.choices),
     }
     return render(request, "tickets/ticket_detail.html", context)
-
-
-def ticket_allowed(ticket: Ticket) -> frozenset[str]:
-    from tickets.models import TRANSITIONS
-
-    return TRANSITIONS[ticket.status]
-
-
-def _assignable(ticket: Ticket) -> list[User]:
-    users = User.objects.filter(is_active=True, role__in=[Role.AGENT, Role.SUPERVISOR])
-    users = users.filter(Q(teams__programs=ticket.program) | Q(programs=ticket.program))
-    if ticket.team_id:
-        users = users.filter(teams=ticket.team)
-    return list(users.distinct().order_by("username"))
 
 
 def _int(value: str | None) -> int:
@@ -181,7 +155,10 @@ def ticket_take(request: HttpRequest, pk: int) -> HttpResponse:
 def ticket_assign(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = _ticket_or_404(request, pk)
     assignee_id = request.POST.get("assignee")
-    assignee = User.objects.filter(pk=_int(assignee_id)).first() if assignee_id else None
+    assignee = user_get(pk=assignee_id) if assignee_id else None
+    if assignee_id and assignee is None:
+        messages.error(request, "Choose someone from the list.")
+        return _back(ticket)
     services.ticket_assign(actor=request.user, ticket=ticket, assignee=assignee)
     return _back(ticket)
 
@@ -191,7 +168,7 @@ def ticket_assign(request: HttpRequest, pk: int) -> HttpResponse:
 def ticket_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = _ticket_or_404(request, pk)
     form = TransferForm(request.POST)
-    team = Team.objects.filter(pk=_int(request.POST.get("team")), programs=ticket.program).first()
+    team = team_get(pk=request.POST.get("team"))
     if not form.is_valid() or team is None:
         messages.error(request, "Choose a team and say why you transfer the ticket.")
         return _back(ticket)

@@ -8,6 +8,7 @@ from django.db import models
 from django.http import HttpRequest
 
 from agents.models import AuditEvent, Program, User
+from agents.permissions import Actor
 from config.security import request_ip
 
 SYSTEM_ACTOR = "system"
@@ -16,7 +17,7 @@ SYSTEM_ACTOR = "system"
 def audit_record(
     *,
     action: str,
-    actor: Any = None,
+    actor: Actor | None = None,
     obj: models.Model | None = None,
     program: Program | int | None = None,
     request: HttpRequest | None = None,

@@ -12,7 +12,6 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from agents.permissions import served_program_ids
 from approvals import selectors
 from approvals.models import STATUS_CHOICES, ApprovalKind, ApprovalRequest
 from approvals.services import (
@@ -22,8 +21,8 @@ from approvals.services import (
     approval_reject,
     approval_request,
 )
-from crm.models import Customer
-from tickets.models import Ticket
+from crm.selectors import customer_list
+from tickets.selectors import ticket_list
 
 
 class ApprovalSerializer(serializers.ModelSerializer):
@@ -76,9 +75,9 @@ class ApprovalSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None and "customer" in self.fields:
-            programs = served_program_ids(request.user)
-            self.fields["customer"].queryset = Customer.objects.filter(program_id__in=programs)
-            self.fields["ticket"].queryset = Ticket.objects.filter(program_id__in=programs)
+            # Related ids outside the caller's programs are "does not exist", never a leak.
+            self.fields["customer"].queryset = customer_list(actor=request.user)
+            self.fields["ticket"].queryset = ticket_list(actor=request.user)
 
 
 class DecisionSerializer(serializers.Serializer):
@@ -113,13 +112,10 @@ class ApprovalViewSet(
     ordering = ["created_at", "id"]
 
     def get_queryset(self) -> QuerySet[ApprovalRequest]:
-        queryset = selectors.approval_list(actor=self.request.user)
-        applied = self.request.query_params.get("applied")
-        if applied in {"false", "0"}:
-            queryset = queryset.filter(status__in=["approved", "self_approved"], applied_at__isnull=True)
-        elif applied in {"true", "1"}:
-            queryset = queryset.filter(applied_at__isnull=False)
-        return queryset
+        applied = {"false": False, "0": False, "true": True, "1": True}.get(
+            self.request.query_params.get("applied", "")
+        )
+        return selectors.approval_list(actor=self.request.user, applied=applied)
 
     def perform_create(self, serializer: Any) -> None:
         data = serializer.validated_data

@@ -7,8 +7,8 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from agents.models import Program, User
 from agents.permissions import served_program_ids
+from agents.selectors import program_list, user_list_active
 from crm.models import (
     Call,
     CallDirection,
@@ -20,6 +20,7 @@ from crm.models import (
     Note,
     NoteFlag,
 )
+from crm.selectors import customer_list
 from crm.services.calls import CALL_FIELDS
 
 FLAG_HELP = "One of: " + ", ".join(NoteFlag.values[1:])
@@ -145,12 +146,12 @@ class CallSerializer(serializers.ModelSerializer):
         if request is not None and getattr(request, "user", None) is not None:
             programs = served_program_ids(request.user)
             # Related ids outside the caller's programs are "does not exist", never a leak.
-            self.fields["customer"].queryset = Customer.objects.filter(program_id__in=programs)
-            self.fields["program"].queryset = Program.objects.filter(pk__in=programs)
+            self.fields["customer"].queryset = customer_list(actor=request.user)
+            self.fields["program"].queryset = program_list(actor=request.user)
             # Tickets live in a higher app: reached through the relation, never imported.
             ticket_model = Call._meta.get_field("ticket").related_model
             self.fields["ticket"].queryset = ticket_model._default_manager.filter(program_id__in=programs)
-            self.fields["agent"].queryset = User.objects.filter(is_active=True)
+            self.fields["agent"].queryset = user_list_active()
 
 
 class DataRequestInputSerializer(serializers.Serializer):

@@ -12,8 +12,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from agents.models import Program, User
-from agents.selectors import program_for_new_record
+from agents.models import Program
+from agents.selectors import program_for_new_record, user_get
 from config.api.conditional import ConditionalUpdateMixin
 from config.pages import parse_before as _before
 from config.pages import timeline_for
@@ -43,7 +43,7 @@ def _profile(data: dict[str, Any], *, program: Program) -> dict[str, Any]:
     }
     if "preferred_agent" in data:
         agent_id = data["preferred_agent"]
-        agent = User.objects.filter(pk=agent_id, is_active=True).first() if agent_id else None
+        agent = user_get(pk=agent_id) if agent_id else None
         if agent_id and agent is None:
             raise serializers.ValidationError({"preferred_agent": ["Unknown user."]})
         profile["preferred_agent"] = agent

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from agents.models import Program
+from agents.models import Program, User
 from config.errors import DomainError, NotAllowed
 from config.events import publish
 from config.redaction import redact_text
@@ -106,7 +106,7 @@ def _after_save(call: Call, *, created: bool) -> None:
     )
 
 
-def call_log_create(*, actor: Any, program: Program, direction: str, **values: Any) -> Call:
+def call_log_create(*, actor: User, program: Program, direction: str, **values: Any) -> Call:
     """Logs a call (publishes ``call.logged``); outbound calls to do-not-call customers are refused."""
     if not permissions.can_log_call(actor, program.pk):
         raise NotAllowed("You do not serve this program.")
@@ -123,7 +123,7 @@ def call_log_create(*, actor: Any, program: Program, direction: str, **values: A
     return call
 
 
-def call_log_start(*, actor: Any, customer: Customer, direction: str, phone_number: str = "") -> Call:
+def call_log_start(*, actor: User, customer: Customer, direction: str, phone_number: str = "") -> Call:
     """The agent pressed "start call": the call is stored at once, so nothing is lost if the page closes."""
     now = timezone.now()
     return call_log_create(
@@ -137,7 +137,7 @@ def call_log_start(*, actor: Any, customer: Customer, direction: str, phone_numb
     )
 
 
-def call_log_update(*, actor: Any, call: Call, **values: Any) -> Call:
+def call_log_update(*, actor: User, call: Call, **values: Any) -> Call:
     """Updates a logged call (telephony events, the agent's wrap-up)."""
     if not permissions.can_edit_call(actor, call):
         raise NotAllowed("You may not change this call.")
@@ -157,7 +157,7 @@ def call_log_update(*, actor: Any, call: Call, **values: Any) -> Call:
 
 def call_log_finish(
     *,
-    actor: Any,
+    actor: User,
     call: Call,
     disposition: str,
     notes: str = "",
@@ -179,7 +179,7 @@ def call_log_finish(
     )
 
 
-def call_upsert(*, actor: Any, program: Program, external_id: str, **values: Any) -> tuple[Call, bool]:
+def call_upsert(*, actor: User, program: Program, external_id: str, **values: Any) -> tuple[Call, bool]:
     """Telephony's create-or-update by ``external_id`` within a program; safe to retry. Returns (call, created)."""
     if not permissions.can_log_call(actor, program.pk):
         raise NotAllowed("You do not serve this program.")

@@ -126,7 +126,7 @@ def _organization(program: Program, name: str | None) -> Organization | None:
 
 def customer_create(
     *,
-    actor: Any,
+    actor: User,
     program: Program,
     name: str,
     phones: list[PhoneInput] | None = None,
@@ -174,7 +174,7 @@ def customer_create(
 
 def customer_update(
     *,
-    actor: Any,
+    actor: User,
     customer: Customer,
     phones: list[PhoneInput] | None = None,
     emails: list[EmailInput] | None = None,

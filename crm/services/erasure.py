@@ -26,11 +26,11 @@ from crm.models import Customer, DataRequest
 logger = logging.getLogger(__name__)
 
 
-def _is_admin_or_integrator(actor: Any) -> bool:
+def _is_admin_or_integrator(actor: User) -> bool:
     return is_admin(actor) or getattr(actor, "role", "") == "integrator"
 
 
-def data_request_create(*, actor: Any, customer: Customer, kind: str, reason: str = "") -> DataRequest:
+def data_request_create(*, actor: User, customer: Customer, kind: str, reason: str = "") -> DataRequest:
     """Files an export (runs at once) or an erasure (runs after the grace period); audited."""
     if not _is_admin_or_integrator(actor) or not can_serve_program(actor, customer.program_id):
         raise NotAllowed("Only administrators and integrations file data-protection requests.")
@@ -68,7 +68,7 @@ def customer_export(*, customer: Customer) -> dict[str, Any]:
     return json.loads(json.dumps(document, cls=DjangoJSONEncoder))
 
 
-def customer_erase(*, customer: Customer, actor: Any = None) -> dict[str, int]:
+def customer_erase(*, customer: Customer, actor: User | None = None) -> dict[str, int]:
     """Anonymises the customer everywhere personal data lives; keeps counts, durations, amounts and dates."""
     if customer.legal_hold:
         raise DomainError("This customer is under legal hold: nothing may be erased.")

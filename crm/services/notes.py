@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 
+from agents.models import User
 from agents.services import audit_record
 from config.errors import NotAllowed
 from config.redaction import redact_text
@@ -14,7 +13,7 @@ from crm.models import Customer, Note, NoteFlag
 from crm.services.customers import customer_touch
 
 
-def note_create(*, actor: Any, customer: Customer, body: str, flag: str = "") -> Note:
+def note_create(*, actor: User, customer: Customer, body: str, flag: str = "") -> Note:
     """Stores a note (card numbers redacted); flagged notes are audited."""
     if not permissions.can_add_note(actor, customer):
         raise NotAllowed("You may not add notes to this customer.")

@@ -10,6 +10,7 @@ from rest_framework import mixins, serializers, viewsets
 
 from config.events import EVENT_NAMES
 from integrations.models import WebhookDelivery, WebhookSubscription
+from integrations.selectors import webhook_list
 from integrations.services.webhooks import webhook_subscribe
 
 
@@ -48,7 +49,7 @@ class WebhookViewSet(
     def get_queryset(self) -> QuerySet[WebhookSubscription]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
             return WebhookSubscription.objects.none()
-        return WebhookSubscription.objects.filter(owner=self.request.user).order_by("id")
+        return webhook_list(actor=self.request.user)
 
     def perform_create(self, serializer: Any) -> None:
         data = serializer.validated_data

@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
-from typing import Any
 
+from django.http import HttpRequest
 from django.utils import timezone
 
 from agents.models import User
@@ -23,7 +23,12 @@ def _hash(raw: str) -> str:
 
 
 def token_create(
-    *, user: User, name: str, actor: Any = None, expires_days: int | None = 90, request: Any = None
+    *,
+    user: User,
+    name: str,
+    actor: User | None = None,
+    expires_days: int | None = 90,
+    request: HttpRequest | None = None,
 ) -> tuple[ApiToken, str]:
     """Returns the token and its secret; the secret cannot be shown again."""
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -45,7 +50,7 @@ def token_create(
     return token, raw
 
 
-def token_revoke(*, token: ApiToken, actor: Any = None, request: Any = None) -> ApiToken:
+def token_revoke(*, token: ApiToken, actor: User | None = None, request: HttpRequest | None = None) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at", "updated_at"])

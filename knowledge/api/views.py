@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from knowledge import selectors
 from knowledge.api.serializers import ArticleSerializer, ArticleVersionSerializer, SearchHitSerializer
 from knowledge.models import Article
+from knowledge.services.search import article_search_logged
 
 
 @extend_schema_view(list=extend_schema(summary="Articles you may read"), retrieve=extend_schema(summary="An article"))
@@ -49,7 +50,7 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=False, methods=["get"])
     def search(self, request: Request) -> Response:
         params: dict[str, Any] = {k: request.query_params.get(k, "") for k in ("topic", "tag", "language", "audience")}
-        hits = selectors.article_search(actor=request.user, query=request.query_params.get("q", ""), **params)
+        hits = article_search_logged(actor=request.user, query=request.query_params.get("q", ""), **params)
         page = self.paginate_queryset(hits)  # type: ignore[arg-type]
         return self.get_paginated_response(SearchHitSerializer(page, many=True).data)
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from agents.models import User
 from agents.services import audit_record, notification_send
 from config.errors import InvalidTransition, NotAllowed
 from config.redaction import redact_text
@@ -44,7 +45,7 @@ def _unique_slug(title: str) -> str:
 
 def article_create(
     *,
-    actor: Any,
+    actor: User,
     title: str,
     summary: str = "",
     body: str = "",
@@ -90,7 +91,7 @@ def article_create(
 
 def article_edit(
     *,
-    actor: Any,
+    actor: User,
     article: Article,
     title: str,
     summary: str = "",
@@ -128,7 +129,7 @@ def _draft_of(article: Article) -> ArticleDraft:
     return draft
 
 
-def article_submit(*, actor: Any, article: Article) -> Article:
+def article_submit(*, actor: User, article: Article) -> Article:
     """The author asks another knowledge manager to review the draft."""
     if not permissions.can_edit_article(actor, article):
         raise NotAllowed("Only knowledge managers submit articles.")
@@ -144,7 +145,7 @@ def article_submit(*, actor: Any, article: Article) -> Article:
     return article
 
 
-def article_send_back(*, actor: Any, article: Article, comment: str) -> Article:
+def article_send_back(*, actor: User, article: Article, comment: str) -> Article:
     """The reviewer returns the draft to its author with comments."""
     comment = redact_text((comment or "").strip())
     if not comment:
@@ -172,7 +173,7 @@ def article_send_back(*, actor: Any, article: Article, comment: str) -> Article:
     return article
 
 
-def article_publish(*, actor: Any, article: Article) -> ArticleVersion:
+def article_publish(*, actor: User, article: Article) -> ArticleVersion:
     """The reviewer (never the author) publishes the draft: content goes live and a version is stored."""
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
@@ -204,7 +205,7 @@ def article_publish(*, actor: Any, article: Article) -> ArticleVersion:
     return version
 
 
-def article_archive(*, actor: Any, article: Article) -> Article:
+def article_archive(*, actor: User, article: Article) -> Article:
     if not permissions.can_edit_article(actor, article):
         raise NotAllowed("Only knowledge managers archive articles.")
     with transaction.atomic():
@@ -218,7 +219,7 @@ def article_archive(*, actor: Any, article: Article) -> Article:
     return locked
 
 
-def article_restore_version(*, actor: Any, article: Article, version: ArticleVersion) -> ArticleDraft:
+def article_restore_version(*, actor: User, article: Article, version: ArticleVersion) -> ArticleDraft:
     """An old version becomes the new working copy (it goes through review again)."""
     if version.article_id != article.pk:
         raise ValidationError({"version": ["That version belongs to another article."]})
@@ -234,21 +235,21 @@ def article_restore_version(*, actor: Any, article: Article, version: ArticleVer
     return draft
 
 
-def article_feedback(*, actor: Any, article: Article, helpful: bool, comment: str = "") -> Feedback:
+def article_feedback(*, actor: User, article: Article, helpful: bool, comment: str = "") -> Feedback:
     feedback, _ = Feedback.objects.update_or_create(
         article=article, user=actor, defaults={"helpful": helpful, "comment": redact_text(comment or "")}
     )
     return feedback
 
 
-def article_use(*, actor: Any, article: Article, ticket: Any = None, call: Any = None) -> ArticleUse:
+def article_use(*, actor: User, article: Article, ticket: Any = None, call: Any = None) -> ArticleUse:
     if ticket is None and call is None:
         raise ValidationError({"ticket": ["Link the article to a ticket or a call."]})
     use, _ = ArticleUse.objects.get_or_create(article=article, ticket=ticket, call=call, defaults={"user": actor})
     return use
 
 
-def script_tick(*, actor: Any, article: Article, call: Any, ticked: list[str]) -> ScriptRun:
+def script_tick(*, actor: User, article: Article, call: Any, ticked: list[str]) -> ScriptRun:
     """Stores which script steps the agent ticked on this call (idempotent; the last state wins)."""
     valid = {step["id"] for step in article.steps}
     run, _ = ScriptRun.objects.update_or_create(

@@ -27,6 +27,7 @@ from knowledge.services.articles import (
     articles_review_due_remind,
     script_tick,
 )
+from knowledge.services.search import article_search_logged
 
 pytestmark = pytest.mark.django_db
 
@@ -207,10 +208,16 @@ def test_audience_and_language_filters(world, reviewer, corpus):
 
 
 def test_zero_result_searches_are_logged(world, corpus):
-    article_search(actor=world.agent, query="unicorn insurance")
+    article_search_logged(actor=world.agent, query="unicorn insurance")
     assert SearchLog.objects.get(query="unicorn insurance").results == 0
-    assert article_search(actor=world.agent, query="-refund") == []
+    assert article_search_logged(actor=world.agent, query="-refund") == []
     assert SearchLog.objects.get(query="-refund").results == 0
+
+
+def test_reading_search_results_writes_nothing(world, corpus):
+    """The selector only reads; the log is written by the service the search box and the API call."""
+    assert article_search(actor=world.agent, query="refund")
+    assert not SearchLog.objects.exists()
 
 
 def test_review_due_reminder_sent_once(world, reviewer):
@@ -254,7 +261,7 @@ def test_script_steps_ticked_are_stored_with_the_call(client, world, reviewer):
 def test_feedback_and_report(client, world, reviewer, corpus):
     client.force_login(world.agent)
     client.post(reverse("knowledge:article_feedback", args=[corpus["billing"].slug]), {"helpful": "no"})
-    article_search(actor=world.agent, query="nothing matches this")
+    article_search_logged(actor=world.agent, query="nothing matches this")
     client.force_login(world.knowledge_manager)
     page = client.get(reverse("knowledge:report")).content.decode()
     assert "Billing disputes" in page

@@ -6,7 +6,9 @@ from typing import Any
 
 from rest_framework import serializers
 
+from crm.selectors import customer_list
 from tickets.models import Channel, Comment, FollowUp, Priority, Ticket
+from tickets.selectors import ticket_list
 
 
 class TicketSerializer(serializers.ModelSerializer):
@@ -94,9 +96,6 @@ class FollowUpSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            from agents.permissions import served_program_ids
-            from crm.models import Customer
-
-            programs = served_program_ids(request.user)
-            self.fields["ticket"].queryset = Ticket.objects.filter(program_id__in=programs)
-            self.fields["customer"].queryset = Customer.objects.filter(program_id__in=programs)
+            # Related ids outside the caller's programs are "does not exist", never a leak.
+            self.fields["ticket"].queryset = ticket_list(actor=request.user)
+            self.fields["customer"].queryset = customer_list(actor=request.user)

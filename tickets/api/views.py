@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from agents.models import Team, User
+from agents.selectors import team_get, user_get
 from config.api.conditional import ConditionalUpdateMixin
 from crm.selectors import call_get, customer_get
 from tickets import selectors
@@ -110,12 +110,12 @@ class TicketViewSet(
         data.is_valid(raise_exception=True)
         values = data.validated_data
         if "team" in values:
-            team = Team.objects.filter(pk=values["team"], programs=ticket.program).first()
+            team = team_get(pk=values["team"])
             if team is None:
-                raise _invalid("team", "Unknown team for this program.")
+                raise _invalid("team", "Unknown team.")
             ticket = services.ticket_transfer(actor=request.user, ticket=ticket, team=team, note=values.get("note", ""))
         if "assignee" in values:
-            assignee = User.objects.filter(pk=values["assignee"]).first() if values["assignee"] else None
+            assignee = user_get(pk=values["assignee"]) if values["assignee"] else None
             if values["assignee"] and assignee is None:
                 raise _invalid("assignee", "Unknown user.")
             ticket = services.ticket_assign(actor=request.user, ticket=ticket, assignee=assignee)

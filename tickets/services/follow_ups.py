@@ -42,7 +42,7 @@ def local_to_utc(naive: datetime, time_zone: str) -> datetime:
 
 def follow_up_schedule(
     *,
-    actor: Any,
+    actor: User,
     due_at: datetime,
     ticket: Ticket | None = None,
     customer: Any = None,
@@ -77,7 +77,7 @@ def follow_up_schedule(
     )
 
 
-def _finish(*, actor: Any, follow_up: FollowUp, status: str) -> FollowUp:
+def _finish(*, actor: User, follow_up: FollowUp, status: str) -> FollowUp:
     if not permissions.can_manage_follow_up(actor, follow_up):
         raise NotAllowed("This follow-up is not yours.")
     with transaction.atomic():
@@ -92,11 +92,11 @@ def _finish(*, actor: Any, follow_up: FollowUp, status: str) -> FollowUp:
     return locked
 
 
-def follow_up_complete(*, actor: Any, follow_up: FollowUp) -> FollowUp:
+def follow_up_complete(*, actor: User, follow_up: FollowUp) -> FollowUp:
     return _finish(actor=actor, follow_up=follow_up, status=FollowUp.Status.DONE)
 
 
-def follow_up_cancel(*, actor: Any, follow_up: FollowUp) -> FollowUp:
+def follow_up_cancel(*, actor: User, follow_up: FollowUp) -> FollowUp:
     return _finish(actor=actor, follow_up=follow_up, status=FollowUp.Status.CANCELLED)
 
 

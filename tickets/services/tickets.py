@@ -47,7 +47,7 @@ def _route(*, category: Category | None, customer: Any, team: Team | None) -> tu
     return team, preferred if team.memberships.filter(user=preferred).exists() else None
 
 
-def _event(ticket: Ticket, kind: str, actor: Any, old: Any = "", new: Any = "", note: str = "") -> TicketEvent:
+def _event(ticket: Ticket, kind: str, actor: User | None, old: Any = "", new: Any = "", note: str = "") -> TicketEvent:
     return TicketEvent.objects.create(
         ticket=ticket,
         kind=kind,
@@ -175,7 +175,7 @@ def _transition(*, actor: User | None, ticket: Ticket, status: str, note: str) -
     return locked
 
 
-def ticket_assign(*, actor: Any, ticket: Ticket, assignee: User | None) -> Ticket:
+def ticket_assign(*, actor: User, ticket: Ticket, assignee: User | None) -> Ticket:
     """Supervisors (and integrators) reassign; the new assignee must serve the ticket's program."""
     if not permissions.can_reassign_ticket(actor, ticket):
         raise NotAllowed("Only a supervisor of this team may reassign the ticket.")
@@ -189,7 +189,7 @@ def ticket_take(*, actor: User, ticket: Ticket) -> Ticket:
     return _set_assignee(actor=actor, ticket=ticket, assignee=actor, only_if_unassigned=True)
 
 
-def _set_assignee(*, actor: Any, ticket: Ticket, assignee: User | None, only_if_unassigned: bool = False) -> Ticket:
+def _set_assignee(*, actor: User, ticket: Ticket, assignee: User | None, only_if_unassigned: bool = False) -> Ticket:
     if assignee is not None and not can_serve_program(assignee, ticket.program_id):
         raise ValidationError({"assignee": [f"{assignee.get_username()} does not serve this program."]})
     with transaction.atomic():
@@ -215,7 +215,7 @@ def _set_assignee(*, actor: Any, ticket: Ticket, assignee: User | None, only_if_
     return locked
 
 
-def ticket_transfer(*, actor: Any, ticket: Ticket, team: Team, note: str) -> Ticket:
+def ticket_transfer(*, actor: User, ticket: Ticket, team: Team, note: str) -> Ticket:
     """Redirects the matter to a specialised team with a mandatory note; history and SLA clock are kept."""
     if not permissions.can_work_ticket(actor, ticket):
         raise NotAllowed("You may not transfer this ticket.")
@@ -242,7 +242,7 @@ def ticket_transfer(*, actor: Any, ticket: Ticket, team: Team, note: str) -> Tic
     return locked
 
 
-def ticket_set_priority(*, actor: Any, ticket: Ticket, priority: str) -> Ticket:
+def ticket_set_priority(*, actor: User, ticket: Ticket, priority: str) -> Ticket:
     if not permissions.can_work_ticket(actor, ticket):
         raise NotAllowed("You may not change this ticket.")
     if priority not in Priority.values:
@@ -262,7 +262,7 @@ def ticket_set_priority(*, actor: Any, ticket: Ticket, priority: str) -> Ticket:
     return locked
 
 
-def ticket_comment_add(*, actor: Any, ticket: Ticket, body: str, is_internal: bool = True) -> Comment:
+def ticket_comment_add(*, actor: User, ticket: Ticket, body: str, is_internal: bool = True) -> Comment:
     """A reply or internal note (redacted); the first public reply by staff counts as the first response."""
     if not permissions.can_work_ticket(actor, ticket):
         raise NotAllowed("You may not comment on this ticket.")
