@@ -74,19 +74,20 @@ class WorkerProcesses:
     def start_worker(
         self, name: str = "w1", *, concurrency: int = 2, extra: tuple[str, ...] = ()
     ) -> subprocess.Popen[bytes]:
+        """Its database sessions are named ``switchboard-<name>`` (pg_stat_activity.application_name)."""
         command = [
             sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "WARNING",
             "--concurrency", str(concurrency), "-n", f"{name}@%h", "--without-mingle", "--without-gossip", *extra,
         ]  # fmt: skip
-        return self._spawn(command)
+        return self._spawn(command, {"PGAPPNAME": f"switchboard-{name}"})
 
     def start_beat(self, name: str = "beat1") -> subprocess.Popen[bytes]:
         schedule = Path(tempfile.mkdtemp(prefix="switchboard-beat-")) / f"{name}-schedule"
         command = [sys.executable, "-m", "celery", "-A", "config", "beat", "-l", "WARNING", "-s", str(schedule)]
         return self._spawn(command)
 
-    def _spawn(self, command: list[str]) -> subprocess.Popen[bytes]:
-        proc = subprocess.Popen(command, cwd=BASE_DIR, env=self.env, start_new_session=True)
+    def _spawn(self, command: list[str], env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+        proc = subprocess.Popen(command, cwd=BASE_DIR, env={**self.env, **(env or {})}, start_new_session=True)
         self.processes.append(proc)
         return proc
 

@@ -7,6 +7,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 
 from agents import permissions, services
+from agents.http import signed_in_user
 from agents.models import AuditEvent, Membership, Notification, Program, ProgramPhoneNumber, Team, User
 
 
@@ -57,7 +58,7 @@ class UserAdmin(DjangoUserAdmin):
         if change and "role" in form.changed_data:
             obj.role = form.initial.get("role", obj.role)
             super().save_model(request, obj, form, change)
-            services.user_change_role(user=obj, role=new_role, actor=request.user, request=request)
+            services.user_change_role(user=obj, role=new_role, actor=signed_in_user(request), request=request)
             return
         if not change:
             obj.is_staff = obj.is_staff or permissions.has_admin_site_access(

@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from agents.http import signed_in_user
 from agents.services import audit_record
 from approvals.models import ApprovalRequest, AuthorityLimit
 
@@ -19,7 +20,7 @@ class AuthorityLimitAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         audit_record(
             action="limit.change" if change else "limit.create",
-            actor=request.user,
+            actor=signed_in_user(request),
             obj=obj,
             request=request,
             data={"role": obj.role, "kind": obj.kind, "currency": obj.currency, "max": str(obj.max_amount)},

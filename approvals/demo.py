@@ -38,12 +38,12 @@ def seed(*, scale: int, stdout: TextIO) -> None:
         if agent is None or ApprovalRequest.objects.exists():
             return
         customers = list(Customer.objects.filter(program__slug="acme-bakery").order_by("pk")[:4])
-        for (kind, amount, reason), customer in zip(REQUESTS, customers, strict=False):
+        for (kind, asked, reason), customer in zip(REQUESTS, customers, strict=False):
             approval_request(
                 actor=agent,
                 kind=kind,
-                amount=amount,
-                currency="USD" if amount else "",
+                amount=asked,
+                currency="USD" if asked else "",
                 reason=reason,
                 policy="30-day returns" if kind == "exception" else "",
                 customer=customer,

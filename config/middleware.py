@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.http import reswap, trigger_client_event
 
 from config.errors import DomainError
 
@@ -37,9 +37,7 @@ class DomainErrorMiddleware:
             return None
         if getattr(request, "htmx", False):
             response = HttpResponse(exception.message, status=exception.status_code, content_type="text/plain")
-            response["HX-Reswap"] = "none"
-            response["HX-Trigger"] = json.dumps({"switchboard:error": exception.message})
-            return response
+            return trigger_client_event(reswap(response, "none"), "switchboard:error", {"message": exception.message})
         messages.error(request, exception.message)
         referer = request.headers.get("referer", "")
         safe = url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()})

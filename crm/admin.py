@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from agents.http import signed_in_user
 from crm.models import (
     Call,
     Customer,
@@ -105,7 +106,9 @@ class DataRequestAdmin(admin.ModelAdmin):
             return
         from crm.services.erasure import data_request_create
 
-        created = data_request_create(actor=request.user, customer=obj.customer, kind=obj.kind, reason=obj.reason)
+        created = data_request_create(
+            actor=signed_in_user(request), customer=obj.customer, kind=obj.kind, reason=obj.reason
+        )
         obj.pk = created.pk
 
     @admin.display(description="Export")

@@ -8,7 +8,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.text import Truncator
 
-from agents.permissions import Actor
+from agents.permissions import Actor, id_of
 from config.pages import Panel, TimelineEntry
 from crm.models import Customer, Note
 from crm.selectors import call_list, customer_calls
@@ -22,7 +22,7 @@ def recent_calls_panel(*, customer: Customer, actor: Actor) -> Panel:
 
 
 def my_recent_calls_panel(*, actor: Actor) -> Panel | None:
-    calls = list(call_list(actor=actor).filter(agent=actor).order_by("-started_at")[:RECENT_CALLS])
+    calls = list(call_list(actor=actor).filter(agent_id=id_of(actor)).order_by("-started_at")[:RECENT_CALLS])
     return Panel("my_calls", "My recent calls", "crm/panels/calls.html", {"calls": calls, "show_customer": True}, 50)
 
 

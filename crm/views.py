@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import json
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from agents.decorators import role_required
-from agents.models import User
+from agents.http import AuthenticatedRequest
 from agents.permissions import Actor, can_use_workspace, is_admin
 from agents.selectors import program_for_new_record, program_list
 from config.hooks import app_hooks
@@ -40,11 +41,7 @@ TIMELINE_PAGE = 20
 workspace_required = role_required(can_use_workspace, "The agent workspace is for agents, supervisors and managers.")
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
-
-
-def _customer_or_404(request: HttpRequest, pk: int) -> Customer:
+def _customer_or_404(request: AuthenticatedRequest, pk: int) -> Customer:
     customer = selectors.customer_get(actor=request.user, pk=pk)
     if customer is None:
         raise Http404("No such customer.")
@@ -58,7 +55,7 @@ def _open_tickets(customer: Customer, actor: Actor) -> list[Any]:
 
 @login_required
 @require_GET
-def workspace(request: HttpRequest) -> HttpResponse:
+def workspace(request: AuthenticatedRequest) -> HttpResponse:
     """The agent's start page: the search box and what needs doing. Other roles see their menu."""
     if not can_use_workspace(request.user):
         return render(request, "crm/workspace.html", {"panels": [], "menu_only": True})
@@ -68,17 +65,17 @@ def workspace(request: HttpRequest) -> HttpResponse:
 @login_required
 @workspace_required
 @require_GET
-def customer_list(request: HttpRequest) -> HttpResponse:
+def customer_list(request: AuthenticatedRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     matches = selectors.customer_search(actor=request.user, query=query) if query else []
-    template = "crm/_search_results.html" if _is_htmx(request) else "crm/customer_list.html"
+    template = "crm/_search_results.html" if request.htmx else "crm/customer_list.html"
     return render(request, template, {"query": query, "matches": matches})
 
 
 @login_required
 @workspace_required
 @require_GET
-def customer_lookup(request: HttpRequest) -> HttpResponse:
+def customer_lookup(request: AuthenticatedRequest) -> HttpResponse:
     """Screen pop for a softphone: opens the customer page directly when exactly one customer matches."""
     phone = request.GET.get("phone", "")
     found = selectors.customer_lookup(actor=request.user, phone=phone, dialed=request.GET.get("dialed", ""))
@@ -92,7 +89,7 @@ def customer_lookup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @workspace_required
-def customer_create_view(request: HttpRequest) -> HttpResponse:
+def customer_create_view(request: AuthenticatedRequest) -> HttpResponse:
     programs = list(program_list(actor=request.user))
     form = CustomerForm(request.POST or None, initial={"phone": request.GET.get("phone", "")})
     duplicates: list[Any] = []
@@ -144,7 +141,7 @@ def _add_errors(form: Any, exc: ValidationError) -> None:
 
 @login_required
 @workspace_required
-def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def customer_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     customer = _customer_or_404(request, pk)
     phones = [phone["number"] for phone in customer.phone_rows]  # type: ignore[attr-defined]
     emails = [email["address"] for email in customer.email_rows]  # type: ignore[attr-defined]
@@ -186,10 +183,10 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @workspace_required
 @require_GET
-def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def customer_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The 360 page. Its query count does not depend on the customer's history (pinned by a test)."""
     customer = _customer_or_404(request, pk)
-    customer_access_record(customer=customer, actor=cast(User, request.user))
+    customer_access_record(customer=customer, actor=request.user)
     timeline = timeline_for(customer=customer, actor=request.user, limit=TIMELINE_PAGE)
     context = {
         "customer": customer,
@@ -210,7 +207,7 @@ def _primary_phone(customer: Customer) -> str:
 @login_required
 @workspace_required
 @require_GET
-def customer_timeline(request: HttpRequest, pk: int) -> HttpResponse:
+def customer_timeline(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     customer = _customer_or_404(request, pk)
     before = _before(request.GET.get("before", ""))
     timeline = timeline_for(customer=customer, actor=request.user, before=before, limit=TIMELINE_PAGE)
@@ -228,7 +225,7 @@ def customer_timeline(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @workspace_required
 @require_POST
-def note_add(request: HttpRequest, pk: int) -> HttpResponse:
+def note_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     customer = _customer_or_404(request, pk)
     form = NoteForm(request.POST)
     if form.is_valid():
@@ -244,7 +241,7 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @workspace_required
 @require_POST
-def call_start(request: HttpRequest, pk: int) -> HttpResponse:
+def call_start(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     customer = _customer_or_404(request, pk)
     form = CallStartForm(request.POST)
     if not form.is_valid():
@@ -258,14 +255,14 @@ def call_start(request: HttpRequest, pk: int) -> HttpResponse:
     return _finish_form(request, call, CallFinishForm(open_tickets=_open_tickets(customer, request.user)))
 
 
-def _finish_form(request: HttpRequest, call: Any, form: CallFinishForm, status: int = 200) -> HttpResponse:
-    template = "crm/_call_finish.html" if _is_htmx(request) else "crm/call_finish.html"
+def _finish_form(request: AuthenticatedRequest, call: Any, form: CallFinishForm, status: int = 200) -> HttpResponse:
+    template = "crm/_call_finish.html" if request.htmx else "crm/call_finish.html"
     return render(request, template, {"call": call, "form": form}, status=status)
 
 
 @login_required
 @workspace_required
-def call_finish(request: HttpRequest, pk: int) -> HttpResponse:
+def call_finish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     call = selectors.call_get(actor=request.user, pk=pk)
     if call is None:
         raise Http404("No such call.")
@@ -292,19 +289,17 @@ def call_finish(request: HttpRequest, pk: int) -> HttpResponse:
                     if call.customer_id
                     else redirect("crm:call_detail", pk=call.pk)
                 )
-                if _is_htmx(request):
-                    response = HttpResponse(status=204)
-                    response["HX-Redirect"] = target["Location"]
-                    return response
+                if request.htmx:
+                    return HttpResponseClientRedirect(target["Location"])
                 return target
-        return _finish_form(request, call, form, status=422 if _is_htmx(request) else 200)
+        return _finish_form(request, call, form, status=422 if request.htmx else 200)
     return _finish_form(request, call, form)
 
 
 @login_required
 @workspace_required
 @require_GET
-def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def call_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     call = selectors.call_get(actor=request.user, pk=pk)
     if call is None:
         raise Http404("No such call.")
@@ -314,12 +309,12 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def data_export(request: HttpRequest, pk: int) -> HttpResponse:
+def data_export(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """An admin downloads a finished export while it is valid; every download is audited."""
     if not is_admin(request.user):
         raise PermissionDenied("Only administrators download exports.")
     try:
-        export = data_export_download(actor=cast(User, request.user), pk=pk, request=request)
+        export = data_export_download(actor=request.user, pk=pk, request=request)
     except DataRequest.DoesNotExist as exc:
         raise Http404(str(exc)) from exc
     response = HttpResponse(json.dumps(export.export, indent=2), content_type="application/json")

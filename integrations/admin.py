@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.http import HttpRequest
 
+from agents.http import signed_in_user
 from integrations.models import ApiToken, IdempotencyRecord, WebhookDelivery, WebhookSubscription
 from integrations.services.tokens import token_create, token_revoke
 
@@ -26,7 +27,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        token, raw = token_create(user=obj.user, name=obj.name, actor=request.user, request=request, expires_days=None)
+        token, raw = token_create(
+            user=obj.user, name=obj.name, actor=signed_in_user(request), request=request, expires_days=None
+        )
         if obj.expires_at:
             ApiToken.objects.filter(pk=token.pk).update(expires_at=obj.expires_at)
         obj.pk = token.pk
@@ -35,7 +38,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     @admin.action(description="Revoke the selected tokens")
     def revoke(self, request: HttpRequest, queryset: Any) -> None:
         for token in queryset:
-            token_revoke(token=token, actor=request.user, request=request)
+            token_revoke(token=token, actor=signed_in_user(request), request=request)
 
 
 @admin.register(WebhookSubscription)

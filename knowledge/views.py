@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import difflib
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from agents.decorators import role_required
-from agents.models import User
+from agents.http import AuthenticatedRequest
 from agents.permissions import can_edit_knowledge
 from crm.selectors import call_get, customer_get
 from knowledge import selectors
@@ -28,7 +28,7 @@ from tickets.selectors import ticket_get
 km_required = role_required(can_edit_knowledge, "Only knowledge managers curate the knowledge base.")
 
 
-def _article_or_404(request: HttpRequest, slug: str) -> Article:
+def _article_or_404(request: AuthenticatedRequest, slug: str) -> Article:
     article = selectors.article_get(actor=request.user, slug=slug)
     if article is None:
         raise Http404("No such article.")
@@ -37,7 +37,7 @@ def _article_or_404(request: HttpRequest, slug: str) -> Article:
 
 @login_required
 @require_GET
-def article_list(request: HttpRequest) -> HttpResponse:
+def article_list(request: AuthenticatedRequest) -> HttpResponse:
     params = {key: request.GET.get(key, "") for key in ("q", "topic", "tag", "language", "audience")}
     hits = (
         article_search_logged(
@@ -52,7 +52,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
         else []
     )
     context: dict[str, Any] = {"hits": hits, "params": params, "languages": LANGUAGES}
-    if getattr(request, "htmx", False):
+    if request.htmx:
         return render(request, "knowledge/_results.html", context)
     if can_edit_knowledge(request.user):
         context["all_articles"] = (
@@ -68,7 +68,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def article_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     article = _article_or_404(request, slug)
     customer = customer_get(actor=request.user, pk=request.GET.get("customer") or 0)
     if customer is not None:
@@ -79,7 +79,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect(f"/kb/{localized.slug}/?customer={customer.pk}")
     if request.GET.get("q"):
         # The agent opened this from a search: the article was "found".
-        search_log_click(actor=cast(User, request.user), query=request.GET["q"], article=article)
+        search_log_click(actor=request.user, query=request.GET["q"], article=article)
     draft = getattr(article, "draft", None) if can_edit_knowledge(request.user) else None
     context = {
         "article": article,
@@ -107,7 +107,7 @@ def _steps_from(text: str) -> list[dict[str, str]]:
 
 
 @km_required
-def article_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+def article_edit(request: AuthenticatedRequest, slug: str | None = None) -> HttpResponse:
     article = _article_or_404(request, slug) if slug else None
     draft = getattr(article, "draft", None) if article else None
     source: Any = draft or article
@@ -156,7 +156,7 @@ def article_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
 
 @km_required
 @require_POST
-def article_workflow(request: HttpRequest, slug: str, action: str) -> HttpResponse:
+def article_workflow(request: AuthenticatedRequest, slug: str, action: str) -> HttpResponse:
     article = _article_or_404(request, slug)
     try:
         if action == "submit":
@@ -180,7 +180,7 @@ def article_workflow(request: HttpRequest, slug: str, action: str) -> HttpRespon
 
 @km_required
 @require_GET
-def article_versions(request: HttpRequest, slug: str) -> HttpResponse:
+def article_versions(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     article = _article_or_404(request, slug)
     versions = list(article.versions.select_related("author", "published_by"))
     by_number = {v.number: v for v in versions}
@@ -207,7 +207,7 @@ def article_versions(request: HttpRequest, slug: str) -> HttpResponse:
 
 @km_required
 @require_POST
-def article_restore(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+def article_restore(request: AuthenticatedRequest, slug: str, number: int) -> HttpResponse:
     article = _article_or_404(request, slug)
     version = selectors.article_version_get(article=article, number=number)
     if version is None:
@@ -219,7 +219,7 @@ def article_restore(request: HttpRequest, slug: str, number: int) -> HttpRespons
 
 @login_required
 @require_POST
-def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
+def article_feedback(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     article = _article_or_404(request, slug)
     services.article_feedback(
         actor=request.user,
@@ -227,7 +227,7 @@ def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
         helpful=request.POST.get("helpful") == "yes",
         comment=request.POST.get("comment", ""),
     )
-    if getattr(request, "htmx", False):
+    if request.htmx:
         return HttpResponse('<p class="msg msg-success" data-feedback-thanks>Thanks for the feedback.</p>')
     messages.success(request, "Thanks for the feedback.")
     return redirect("knowledge:article_detail", slug=article.slug)
@@ -235,7 +235,7 @@ def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def article_link(request: HttpRequest, slug: str) -> HttpResponse:
+def article_link(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     article = _article_or_404(request, slug)
     ticket = ticket_get(actor=request.user, pk=request.POST.get("ticket") or 0)
     call = call_get(actor=request.user, pk=request.POST.get("call") or 0)
@@ -247,7 +247,7 @@ def article_link(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def script_run(request: HttpRequest, slug: str, call_pk: int) -> HttpResponse:
+def script_run(request: AuthenticatedRequest, slug: str, call_pk: int) -> HttpResponse:
     article = _article_or_404(request, slug)
     call = call_get(actor=request.user, pk=call_pk)
     if call is None or article.kind != Article.Kind.SCRIPT:
@@ -255,7 +255,7 @@ def script_run(request: HttpRequest, slug: str, call_pk: int) -> HttpResponse:
     run = selectors.script_run_get(article=article, call=call)
     if request.method == "POST":
         run = services.script_tick(actor=request.user, article=article, call=call, ticked=request.POST.getlist("step"))
-        if getattr(request, "htmx", False):
+        if request.htmx:
             return HttpResponse(f'<span data-ticked="{len(run.ticked)}">{len(run.ticked)} steps saved</span>')
     ticked = set(run.ticked) if run else set()
     return render(request, "knowledge/script_run.html", {"article": article, "call": call, "ticked": ticked})
@@ -263,5 +263,5 @@ def script_run(request: HttpRequest, slug: str, call_pk: int) -> HttpResponse:
 
 @km_required
 @require_GET
-def knowledge_report(request: HttpRequest) -> HttpResponse:
+def knowledge_report(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "knowledge/report.html", selectors.knowledge_report(actor=request.user))

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agents.models import Role
-from agents.permissions import Actor
+from agents.permissions import Actor, is_active_user
 from agents.selectors import user_teams
 from config.pages import Panel, TimelineEntry
 from tickets.models import OPEN_STATUSES, Category, FollowUp
@@ -79,7 +79,9 @@ def my_tickets_panel(*, actor: Actor) -> Panel:
     )
 
 
-def overdue_follow_ups_panel(*, actor: Actor) -> Panel:
+def overdue_follow_ups_panel(*, actor: Actor) -> Panel | None:
+    if not is_active_user(actor):
+        return None
     mine = list(follow_up_overdue(actor=actor, owner=actor)[:LIMIT])
     team: list[Any] = []
     if actor.role in {Role.SUPERVISOR, Role.MANAGER}:

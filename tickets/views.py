@@ -7,12 +7,13 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from agents.decorators import role_required
+from agents.http import AuthenticatedRequest
 from agents.permissions import can_use_workspace
 from agents.selectors import program_for_new_record, team_get, user_get
 from config.pages import panels_from
@@ -29,7 +30,7 @@ PAGE_SIZE = 25
 workspace_required = role_required(can_use_workspace, "Tickets are worked by agents, supervisors and managers.")
 
 
-def _ticket_or_404(request: HttpRequest, pk: int) -> Ticket:
+def _ticket_or_404(request: AuthenticatedRequest, pk: int) -> Ticket:
     ticket = selectors.ticket_get(actor=request.user, pk=pk)
     if ticket is None:
         raise Http404("No such ticket.")
@@ -38,7 +39,7 @@ def _ticket_or_404(request: HttpRequest, pk: int) -> Ticket:
 
 @workspace_required
 @require_GET
-def ticket_list(request: HttpRequest) -> HttpResponse:
+def ticket_list(request: AuthenticatedRequest) -> HttpResponse:
     """ "My tickets" or a team's queue (unassigned first, then by SLA due time)."""
     teams = selectors.ticket_queue_teams(actor=request.user)
     team = next((t for t in teams if str(t.pk) == request.GET.get("team")), None)
@@ -55,7 +56,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
 
 
 @workspace_required
-def ticket_create(request: HttpRequest) -> HttpResponse:
+def ticket_create(request: AuthenticatedRequest) -> HttpResponse:
     customer = customer_get(actor=request.user, pk=request.GET.get("customer") or request.POST.get("customer") or 0)
     try:
         program = program_for_new_record(
@@ -92,7 +93,7 @@ def _errors_to_form(form: Any, exc: ValidationError) -> None:
 
 @workspace_required
 @require_GET
-def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def ticket_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     ticket = _ticket_or_404(request, pk)
     context = {
         "ticket": ticket,
@@ -128,7 +129,7 @@ def _back(ticket: Ticket) -> HttpResponse:
 
 @workspace_required
 @require_POST
-def ticket_status(request: HttpRequest, pk: int) -> HttpResponse:
+def ticket_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     ticket = _ticket_or_404(request, pk)
     form = StatusForm(request.POST)
     if form.is_valid():
@@ -143,16 +144,16 @@ def ticket_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @workspace_required
 @require_POST
-def ticket_take(request: HttpRequest, pk: int) -> HttpResponse:
+def ticket_take(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     ticket = _ticket_or_404(request, pk)
-    services.ticket_take(actor=request.user, ticket=ticket)  # type: ignore[arg-type]
+    services.ticket_take(actor=request.user, ticket=ticket)
     messages.success(request, f"{ticket.number} is yours.")
     return _back(ticket)
 
 
 @workspace_required
 @require_POST
-def ticket_assign(request: HttpRequest, pk: int) -> HttpResponse:
+def ticket_assign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     ticket = _ticket_or_404(request, pk)
     assignee_id = request.POST.get("assignee")
     assignee = user_get(pk=assignee_id) if assignee_id else None
@@ -165,7 +166,7 @@ def ticket_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @workspace_required
 @require_POST
-def ticket_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+def ticket_transfer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     ticket = _ticket_or_404(request, pk)
     form = TransferForm(request.POST)
     team = team_get(pk=request.POST.get("team"))
@@ -179,7 +180,7 @@ def ticket_transfer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @workspace_required
 @require_POST
-def ticket_priority(request: HttpRequest, pk: int) -> HttpResponse:
+def ticket_priority(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     ticket = _ticket_or_404(request, pk)
     services.ticket_set_priority(actor=request.user, ticket=ticket, priority=request.POST.get("priority", ""))
     return _back(ticket)
@@ -187,7 +188,7 @@ def ticket_priority(request: HttpRequest, pk: int) -> HttpResponse:
 
 @workspace_required
 @require_POST
-def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
+def comment_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     ticket = _ticket_or_404(request, pk)
     form = CommentForm(request.POST)
     if form.is_valid():
@@ -204,7 +205,7 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @workspace_required
 @require_POST
-def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     ticket = _ticket_or_404(request, pk)
     form = FollowUpForm(request.POST)
     if not form.is_valid():
@@ -221,7 +222,7 @@ def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @workspace_required
 @require_POST
-def follow_up_finish(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def follow_up_finish(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
     follow_up = selectors.follow_up_get(actor=request.user, pk=pk)
     if follow_up is None or action not in {"done", "cancel"}:
         raise Http404("No such follow-up.")
@@ -237,7 +238,7 @@ def follow_up_finish(request: HttpRequest, pk: int, action: str) -> HttpResponse
 
 @workspace_required
 @require_POST
-def ticket_from_call(request: HttpRequest, call_pk: int) -> HttpResponse:
+def ticket_from_call(request: AuthenticatedRequest, call_pk: int) -> HttpResponse:
     """One step from a logged call: a new ticket (or the call attached to an open one)."""
     call = call_get(actor=request.user, pk=call_pk)
     if call is None:

@@ -4,26 +4,27 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from agents import selectors, services
+from agents.http import AuthenticatedRequest
 
 PAGE_SIZE = 25
 
 
 @login_required
 @require_GET
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedRequest) -> HttpResponse:
     page = Paginator(selectors.notification_list(actor=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "agents/notifications/list.html", {"page": page})
 
 
 @login_required
 @require_GET
-def notification_badge(request: HttpRequest) -> HttpResponse:
+def notification_badge(request: AuthenticatedRequest) -> HttpResponse:
     """Polled by the top bar so a decision or reminder shows without reloading the page."""
     count = selectors.notification_unread_count(actor=request.user)
     return render(request, "agents/notifications/_badge.html", {"unread_notifications": count})
@@ -31,7 +32,7 @@ def notification_badge(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_read(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     notification = selectors.notification_get(actor=request.user, pk=pk)
     if notification is None:
         raise Http404
@@ -44,6 +45,6 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_read_all(request: HttpRequest) -> HttpResponse:
+def notification_read_all(request: AuthenticatedRequest) -> HttpResponse:
     services.notification_mark_all_read(actor=request.user)
     return redirect("agents:notification_list")

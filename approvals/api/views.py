@@ -12,6 +12,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from agents.http import api_actor
+from agents.models import User
 from approvals import selectors
 from approvals.models import STATUS_CHOICES, ApprovalKind, ApprovalRequest
 from approvals.services import (
@@ -21,6 +23,7 @@ from approvals.services import (
     approval_reject,
     approval_request,
 )
+from config.api.fields import scope_related
 from crm.selectors import customer_list
 from tickets.selectors import ticket_list
 
@@ -28,8 +31,10 @@ from tickets.selectors import ticket_list
 class ApprovalSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=ApprovalKind.choices)
     status = serializers.ChoiceField(choices=STATUS_CHOICES, read_only=True)
-    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    requested_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+    decided_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = ApprovalRequest
@@ -76,8 +81,7 @@ class ApprovalSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is not None and "customer" in self.fields:
             # Related ids outside the caller's programs are "does not exist", never a leak.
-            self.fields["customer"].queryset = customer_list(actor=request.user)
-            self.fields["ticket"].queryset = ticket_list(actor=request.user)
+            scope_related(self, customer=customer_list(actor=request.user), ticket=ticket_list(actor=request.user))
 
 
 class DecisionSerializer(serializers.Serializer):
@@ -120,7 +124,7 @@ class ApprovalViewSet(
     def perform_create(self, serializer: Any) -> None:
         data = serializer.validated_data
         serializer.instance = approval_request(
-            actor=self.request.user,
+            actor=api_actor(self.request),
             kind=data["kind"],
             amount=data.get("amount"),
             currency=data.get("currency", ""),
@@ -146,7 +150,9 @@ class ApprovalViewSet(
         note = DecisionSerializer(data=request.data)
         note.is_valid(raise_exception=True)
         return self._respond(
-            approval_approve(actor=request.user, request=self.get_object(), note=note.validated_data.get("note", ""))
+            approval_approve(
+                actor=api_actor(request), request=self.get_object(), note=note.validated_data.get("note", "")
+            )
         )
 
     @extend_schema(summary="Reject with a reason (409 if already decided)", request=DecisionSerializer)
@@ -155,15 +161,17 @@ class ApprovalViewSet(
         note = DecisionSerializer(data=request.data)
         note.is_valid(raise_exception=True)
         return self._respond(
-            approval_reject(actor=request.user, request=self.get_object(), note=note.validated_data.get("note", ""))
+            approval_reject(
+                actor=api_actor(request), request=self.get_object(), note=note.validated_data.get("note", "")
+            )
         )
 
     @extend_schema(summary="Withdraw your own pending request", request=None)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None) -> Response:
-        return self._respond(approval_cancel(actor=request.user, request=self.get_object()))
+        return self._respond(approval_cancel(actor=api_actor(request), request=self.get_object()))
 
     @extend_schema(summary="Billing: mark a granted request as applied (idempotent)", request=None)
     @action(detail=True, methods=["post"], url_path="mark-applied")
     def mark_applied(self, request: Request, pk: str | None = None) -> Response:
-        return self._respond(approval_mark_applied(actor=request.user, request=self.get_object()))
+        return self._respond(approval_mark_applied(actor=api_actor(request), request=self.get_object()))

@@ -318,3 +318,20 @@ def test_a_request_mixing_programs_is_refused_and_leaves_no_row(world, limits):
     assert "ticket" in refused.value.message_dict
     assert not ApprovalRequest.objects.exists()
     assert not Notification.objects.filter(kind__startswith="approval.").exists()
+
+
+@pytest.mark.django_db
+def test_a_refusal_on_an_htmx_action_keeps_the_page_and_says_why(client, world, limits, customer):
+    """The web's one place for domain errors: htmx gets the status, no swap, and the message as an event."""
+    import json
+
+    request = _refund(world, customer)
+    client.force_login(world.supervisor)  # not the requester: may not cancel
+    response = client.post(reverse("approvals:approval_cancel", args=[request.pk]), headers={"HX-Request": "true"})
+    assert response.status_code == 403
+    assert response["HX-Reswap"] == "none"
+    assert json.loads(response["HX-Trigger"]) == {
+        "switchboard:error": {"message": "Only the requester may cancel a request."}
+    }
+    request.refresh_from_db()
+    assert request.status == "pending"

@@ -7,8 +7,10 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from agents.models import User
 from agents.permissions import served_program_ids
 from agents.selectors import program_list, user_list_active
+from config.api.fields import scope_related
 from crm.models import (
     Call,
     CallDirection,
@@ -106,7 +108,7 @@ class LookupOutputSerializer(serializers.Serializer):
 
 
 class NoteSerializer(serializers.ModelSerializer):
-    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    author: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
     flag = serializers.ChoiceField(choices=NoteFlag.choices, required=False, allow_blank=True)
 
     class Meta:
@@ -146,12 +148,14 @@ class CallSerializer(serializers.ModelSerializer):
         if request is not None and getattr(request, "user", None) is not None:
             programs = served_program_ids(request.user)
             # Related ids outside the caller's programs are "does not exist", never a leak.
-            self.fields["customer"].queryset = customer_list(actor=request.user)
-            self.fields["program"].queryset = program_list(actor=request.user)
+            scope_related(self, customer=customer_list(actor=request.user), program=program_list(actor=request.user))
             # Tickets live in a higher app: reached through the relation, never imported.
             ticket_model = Call._meta.get_field("ticket").related_model
-            self.fields["ticket"].queryset = ticket_model._default_manager.filter(program_id__in=programs)
-            self.fields["agent"].queryset = user_list_active()
+            scope_related(
+                self,
+                ticket=ticket_model._default_manager.filter(program_id__in=programs),
+                agent=user_list_active(),
+            )
 
 
 class DataRequestInputSerializer(serializers.Serializer):

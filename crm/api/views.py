@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from agents.http import api_actor
 from agents.models import Program
 from agents.selectors import program_for_new_record, user_get
 from config.api.conditional import ConditionalUpdateMixin
@@ -36,7 +37,7 @@ from crm.services.notes import note_create
 
 
 def _profile(data: dict[str, Any], *, program: Program) -> dict[str, Any]:
-    profile = {
+    profile: dict[str, Any] = {
         k: data[k]
         for k in ("preferred_language", "time_zone", "tags", "do_not_call", "vip", "marketing_consent")
         if k in data
@@ -81,14 +82,14 @@ class CustomerViewSet(
         if not query:
             return super().list(request, *args, **kwargs)
         matches = selectors.customer_search(actor=request.user, query=query, limit=50, for_api=True)
-        page = self.paginate_queryset([m.customer for m in matches])  # type: ignore[arg-type]
+        page = self.paginate_queryset([m.customer for m in matches])
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = self._input(request)
-        program = program_for_new_record(actor=request.user, program=data.get("program"))
+        program = program_for_new_record(actor=api_actor(request), program=data.get("program"))
         customer, _duplicates = customer_create(
-            actor=request.user,
+            actor=api_actor(request),
             program=program,
             name=data["name"],
             organization=data.get("organization"),
@@ -106,7 +107,7 @@ class CustomerViewSet(
         if "name" in data:
             changes["name"] = data["name"]
         customer_update(
-            actor=request.user,
+            actor=api_actor(request),
             customer=customer,
             organization=data.get("organization"),
             phones=[PhoneInput(**p) for p in data["phones"]] if "phones" in data else None,
@@ -135,7 +136,7 @@ class CustomerViewSet(
         data = DataRequestInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         filed = data_request_create(
-            actor=request.user, customer=customer, kind="erasure", reason=data.validated_data.get("reason", "")
+            actor=api_actor(request), customer=customer, kind="erasure", reason=data.validated_data.get("reason", "")
         )
         return Response(DataRequestSerializer(filed).data, status=status.HTTP_202_ACCEPTED)
 
@@ -149,7 +150,7 @@ class CustomerViewSet(
         serializer = LookupInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         found = selectors.customer_lookup(
-            actor=request.user,
+            actor=api_actor(request),
             phone=serializer.validated_data["phone"],
             dialed=serializer.validated_data.get("dialed", ""),
         )
@@ -164,7 +165,7 @@ class CustomerViewSet(
     def timeline(self, request: Request, pk: str | None = None) -> Response:
         customer = self.get_object()
         before = _before(request.query_params.get("before", ""))
-        entries = timeline_for(customer=customer, actor=request.user, before=before, limit=50)
+        entries = timeline_for(customer=customer, actor=api_actor(request), before=before, limit=50)
         return Response(TimelineEntrySerializer(entries, many=True).data)
 
     @extend_schema(
@@ -177,7 +178,7 @@ class CustomerViewSet(
             serializer = NoteSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             note = note_create(
-                actor=request.user,
+                actor=api_actor(request),
                 customer=customer,
                 body=serializer.validated_data["body"],
                 flag=serializer.validated_data.get("flag", ""),
@@ -185,7 +186,7 @@ class CustomerViewSet(
             return Response(NoteSerializer(note).data, status=status.HTTP_201_CREATED)
         flagged = request.query_params.get("flagged") in {"1", "true"}
         notes = selectors.note_list(actor=request.user, customer=customer, flagged_only=flagged)
-        page = self.paginate_queryset(notes)  # type: ignore[arg-type]
+        page = self.paginate_queryset(notes)
         return self.get_paginated_response(NoteSerializer(page, many=True).data)
 
 
@@ -230,7 +231,7 @@ class CallViewSet(
         values = dict(serializer.validated_data)
         customer, ticket = values.get("customer"), values.get("ticket")
         program = program_for_new_record(
-            actor=request.user,
+            actor=api_actor(request),
             program=values.pop("program", None),
             related={
                 "customer": customer.program_id if customer else None,
@@ -239,12 +240,16 @@ class CallViewSet(
         )
         external_id = values.pop("external_id", None)
         if external_id:
-            call, created = call_upsert(actor=request.user, program=program, external_id=external_id, **values)
+            call, created = call_upsert(actor=api_actor(request), program=program, external_id=external_id, **values)
         else:
-            call = call_log_create(actor=request.user, program=program, direction=values.pop("direction"), **values)
+            call = call_log_create(
+                actor=api_actor(request), program=program, direction=values.pop("direction"), **values
+            )
             created = True
-        call = selectors.call_get(actor=request.user, pk=call.pk)
-        return Response(self.get_serializer(call).data, status=status.HTTP_201_CREATED if created else 200)
+        return Response(
+            self.get_serializer(selectors.call_get(actor=request.user, pk=call.pk)).data,
+            status=status.HTTP_201_CREATED if created else 200,
+        )
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         call = self.get_object()
@@ -254,7 +259,7 @@ class CallViewSet(
         for fixed in ("program", "external_id"):
             if fixed in values and values.pop(fixed) != getattr(call, fixed if fixed != "program" else "program"):
                 raise serializers.ValidationError({fixed: ["This field cannot be changed."]})
-        call_log_update(actor=request.user, call=call, **values)
+        call_log_update(actor=api_actor(request), call=call, **values)
         return Response(self.get_serializer(selectors.call_get(actor=request.user, pk=call.pk)).data)
 
     def get_object(self) -> Call:

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 
+from agents.http import api_actor
 from config.events import EVENT_NAMES
 from integrations.models import WebhookDelivery, WebhookSubscription
 from integrations.selectors import webhook_list
@@ -54,5 +55,5 @@ class WebhookViewSet(
     def perform_create(self, serializer: Any) -> None:
         data = serializer.validated_data
         serializer.instance = webhook_subscribe(
-            actor=self.request.user, url=data["url"], events=data["events"], request=self.request
+            actor=api_actor(self.request), url=data["url"], events=data["events"], request=self.request
         )

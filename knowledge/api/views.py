@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from agents.http import api_actor
 from knowledge import selectors
 from knowledge.api.serializers import ArticleSerializer, ArticleVersionSerializer, SearchHitSerializer
 from knowledge.models import Article
@@ -50,8 +51,8 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=False, methods=["get"])
     def search(self, request: Request) -> Response:
         params: dict[str, Any] = {k: request.query_params.get(k, "") for k in ("topic", "tag", "language", "audience")}
-        hits = article_search_logged(actor=request.user, query=request.query_params.get("q", ""), **params)
-        page = self.paginate_queryset(hits)  # type: ignore[arg-type]
+        hits = article_search_logged(actor=api_actor(request), query=request.query_params.get("q", ""), **params)
+        page = self.paginate_queryset(hits)
         return self.get_paginated_response(SearchHitSerializer(page, many=True).data)
 
     @extend_schema(summary="Published versions, newest first", responses=ArticleVersionSerializer(many=True))

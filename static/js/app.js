@@ -26,7 +26,7 @@ document.body && document.body.addEventListener("switchboard:error", function (e
   }
   const item = document.createElement("li");
   item.className = "msg msg-error";
-  item.textContent = event.detail.value;
+  item.textContent = event.detail.message;
   box.replaceChildren(item);
 });
 

@@ -6,6 +6,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from agents.models import User
+from config.api.fields import scope_related
 from crm.selectors import customer_list
 from tickets.models import Channel, Comment, FollowUp, Priority, Ticket
 from tickets.selectors import ticket_list
@@ -63,7 +65,7 @@ class TicketUpdateSerializer(serializers.Serializer):
 
 
 class CommentSerializer(serializers.ModelSerializer):
-    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    author: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = Comment
@@ -97,5 +99,14 @@ class FollowUpSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is not None:
             # Related ids outside the caller's programs are "does not exist", never a leak.
-            self.fields["ticket"].queryset = ticket_list(actor=request.user)
-            self.fields["customer"].queryset = customer_list(actor=request.user)
+            scope_related(self, ticket=ticket_list(actor=request.user), customer=customer_list(actor=request.user))
+
+
+class FollowUpStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=[FollowUp.Status.DONE, FollowUp.Status.CANCELLED],
+        error_messages={
+            "invalid_choice": "Set status to done or cancelled.",
+            "required": "Set status to done or cancelled.",
+        },
+    )

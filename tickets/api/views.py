@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from agents.http import api_actor
 from agents.selectors import team_get, user_get
 from config.api.conditional import ConditionalUpdateMixin
 from crm.selectors import call_get, customer_get
@@ -19,6 +20,7 @@ from tickets import selectors
 from tickets.api.serializers import (
     CommentSerializer,
     FollowUpSerializer,
+    FollowUpStatusSerializer,
     TicketCreateSerializer,
     TicketSerializer,
     TicketUpdateSerializer,
@@ -91,7 +93,7 @@ class TicketViewSet(
             if call is None:
                 raise _invalid("call", "Unknown call.")
         ticket = services.ticket_create(
-            actor=request.user,
+            actor=api_actor(request),
             program=values.get("program"),
             subject=values["subject"],
             description=values.get("description", ""),
@@ -113,17 +115,19 @@ class TicketViewSet(
             team = team_get(pk=values["team"])
             if team is None:
                 raise _invalid("team", "Unknown team.")
-            ticket = services.ticket_transfer(actor=request.user, ticket=ticket, team=team, note=values.get("note", ""))
+            ticket = services.ticket_transfer(
+                actor=api_actor(request), ticket=ticket, team=team, note=values.get("note", "")
+            )
         if "assignee" in values:
             assignee = user_get(pk=values["assignee"]) if values["assignee"] else None
             if values["assignee"] and assignee is None:
                 raise _invalid("assignee", "Unknown user.")
-            ticket = services.ticket_assign(actor=request.user, ticket=ticket, assignee=assignee)
+            ticket = services.ticket_assign(actor=api_actor(request), ticket=ticket, assignee=assignee)
         if "priority" in values:
-            ticket = services.ticket_set_priority(actor=request.user, ticket=ticket, priority=values["priority"])
+            ticket = services.ticket_set_priority(actor=api_actor(request), ticket=ticket, priority=values["priority"])
         if "status" in values:
             ticket = services.ticket_transition(
-                actor=request.user, ticket=ticket, status=values["status"], note=values.get("note", "")
+                actor=api_actor(request), ticket=ticket, status=values["status"], note=values.get("note", "")
             )
         return Response(TicketSerializer(selectors.ticket_get(actor=request.user, pk=ticket.pk)).data)
 
@@ -139,13 +143,13 @@ class TicketViewSet(
             serializer = CommentSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             comment = services.ticket_comment_add(
-                actor=request.user,
+                actor=api_actor(request),
                 ticket=ticket,
                 body=serializer.validated_data["body"],
                 is_internal=serializer.validated_data.get("is_internal", True),
             )
             return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
-        page = self.paginate_queryset(ticket.comments.select_related("author").order_by("created_at", "id"))  # type: ignore[arg-type]
+        page = self.paginate_queryset(ticket.comments.select_related("author").order_by("created_at", "id"))
         return self.get_paginated_response(CommentSerializer(page, many=True).data)
 
 
@@ -180,7 +184,7 @@ class FollowUpViewSet(
     def perform_create(self, serializer: Any) -> None:
         values = serializer.validated_data
         serializer.instance = follow_up_services.follow_up_schedule(
-            actor=self.request.user,
+            actor=api_actor(self.request),
             due_at=values["due_at"],
             ticket=values.get("ticket"),
             customer=values.get("customer"),
@@ -191,13 +195,13 @@ class FollowUpViewSet(
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         follow_up = self.get_object()
-        wanted = request.data.get("status")
+        data = FollowUpStatusSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        wanted = data.validated_data["status"]
         if wanted == FollowUp.Status.DONE:
-            follow_up = follow_up_services.follow_up_complete(actor=request.user, follow_up=follow_up)
+            follow_up = follow_up_services.follow_up_complete(actor=api_actor(request), follow_up=follow_up)
         elif wanted == FollowUp.Status.CANCELLED:
-            follow_up = follow_up_services.follow_up_cancel(actor=request.user, follow_up=follow_up)
-        else:
-            raise _invalid("status", "Set status to done or cancelled.")
+            follow_up = follow_up_services.follow_up_cancel(actor=api_actor(request), follow_up=follow_up)
         return Response(FollowUpSerializer(follow_up, context={"request": request}).data)
 
     def get_object(self) -> FollowUp:

@@ -6,6 +6,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -93,9 +94,11 @@ def test_two_thousand_due_reminders_delivered_exactly_once_by_two_workers_and_tw
     celery_processes.start_beat("beat2")
 
     deadline = time.monotonic() + 90
-    while Notification.objects.filter(kind="follow_up.due").count() < 100 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    celery_processes.stop(first, kill=True)  # SIGKILL mid-run: its open batch rolls back
+    while not _holds_claimed_follow_ups("switchboard-w1") and time.monotonic() < deadline:
+        time.sleep(0.01)
+    # w1 is inside a batch: its transaction holds claimed rows. SIGKILL now; that batch must roll back.
+    assert _holds_claimed_follow_ups("switchboard-w1"), "w1 never claimed a batch"
+    celery_processes.stop(first, kill=True)
     while FollowUp.objects.filter(notified_at__isnull=True).exists() and time.monotonic() < deadline:
         time.sleep(0.5)
 
@@ -103,6 +106,21 @@ def test_two_thousand_due_reminders_delivered_exactly_once_by_two_workers_and_tw
     assert Notification.objects.filter(kind="follow_up.due").count() == 2000
     keys = Notification.objects.filter(kind="follow_up.due").values_list("dedupe_key", flat=True)
     assert len(set(keys)) == 2000
+
+
+def _holds_claimed_follow_ups(application_name: str) -> bool:
+    """Whether a session of that worker is in a transaction holding FOR UPDATE claims on follow-ups."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT EXISTS (
+              SELECT 1 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+               WHERE a.application_name = %s AND l.relation = 'tickets_followup'::regclass
+                 AND l.mode = 'RowShareLock' AND l.granted)
+            """,
+            [application_name],
+        )
+        return cursor.fetchone()[0]
 
 
 @pytest.mark.django_db
