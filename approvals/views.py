@@ -23,7 +23,7 @@ from tickets.selectors import ticket_get
 
 
 def _queue_context(request: AuthenticatedRequest) -> dict[str, Any]:
-    pending = list(selectors.approval_queue(actor=request.user).select_related("customer")[:100])
+    pending = list(selectors.approval_queue(actor=request.user)[:100])
     refunds = selectors.approval_recent_refunds(customer_ids=[r.customer_id for r in pending if r.customer_id])
     flags = customer_flags(customer_ids={r.customer_id for r in pending if r.customer_id})
     rows = [

@@ -251,3 +251,24 @@ def article_version_get(*, article: Article, number: int) -> ArticleVersion | No
 def script_run_get(*, article: Article, call: Any) -> ScriptRun | None:
     """The steps ticked on ``call`` for this script, if any were."""
     return article.runs.filter(call=call).first()
+
+
+def article_list_for_editors(*, actor: Actor, limit: int = 200) -> list[Article]:
+    """Every article a knowledge manager may curate, drafts first, by title."""
+    return list(article_list(actor=actor).select_related("owner").order_by("status", "title")[:limit])
+
+
+def article_recent(*, actor: Actor, limit: int = 10) -> list[Article]:
+    return list(article_list(actor=actor).order_by("-published_at")[:limit])
+
+
+def article_topics(*, actor: Actor) -> list[str]:
+    """The topics of the articles the actor sees, each once, alphabetically (the topic filter)."""
+    return list(
+        article_list(actor=actor).exclude(topic="").order_by("topic").values_list("topic", flat=True).distinct()
+    )
+
+
+def article_versions(*, article: Article) -> QuerySet[ArticleVersion]:
+    """Published versions, newest first, with their authors."""
+    return article.versions.select_related("author", "published_by").order_by("-number")

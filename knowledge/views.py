@@ -55,14 +55,10 @@ def article_list(request: AuthenticatedRequest) -> HttpResponse:
     if request.htmx:
         return render(request, "knowledge/_results.html", context)
     if can_edit_knowledge(request.user):
-        context["all_articles"] = (
-            selectors.article_list(actor=request.user).select_related("owner").order_by("status", "title")[:200]
-        )
+        context["all_articles"] = selectors.article_list_for_editors(actor=request.user)
     else:
-        context["recent"] = selectors.article_list(actor=request.user).order_by("-published_at")[:10]
-    context["topics"] = (
-        selectors.article_list(actor=request.user).exclude(topic="").values_list("topic", flat=True).distinct()
-    )
+        context["recent"] = selectors.article_recent(actor=request.user)
+    context["topics"] = selectors.article_topics(actor=request.user)
     return render(request, "knowledge/article_list.html", context)
 
 
@@ -182,7 +178,7 @@ def article_workflow(request: AuthenticatedRequest, slug: str, action: str) -> H
 @require_GET
 def article_versions(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     article = _article_or_404(request, slug)
-    versions = list(article.versions.select_related("author", "published_by"))
+    versions = list(selectors.article_versions(article=article))
     by_number = {v.number: v for v in versions}
     diff = ""
     a, b = request.GET.get("a"), request.GET.get("b")

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from agents.models import Role, Team, User
 from agents.permissions import Actor, id_of, is_active_user, served_program_ids
-from tickets.models import OPEN_STATUSES, Category, FollowUp, Ticket, TicketEvent
+from tickets.models import OPEN_STATUSES, Category, Comment, FollowUp, Ticket, TicketEvent
 from tickets.numbers import ticket_number_parse
 
 
@@ -136,3 +136,12 @@ def ticket_assignable_users(*, ticket: Ticket) -> list[User]:
     if ticket.team_id:
         users = users.filter(teams=ticket.team_id)
     return list(users.distinct().order_by("username"))
+
+
+def ticket_comments(*, ticket: Ticket) -> QuerySet[Comment]:
+    """The conversation, oldest first, with authors."""
+    return ticket.comments.select_related("author").order_by("created_at", "id")
+
+
+def ticket_follow_ups(*, ticket: Ticket) -> QuerySet[FollowUp]:
+    return ticket.follow_ups.select_related("owner").order_by("due_at")

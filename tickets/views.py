@@ -98,9 +98,9 @@ def ticket_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     context = {
         "ticket": ticket,
         "events": selectors.ticket_events(ticket=ticket)[:50],
-        "comments": ticket.comments.select_related("author"),
+        "comments": selectors.ticket_comments(ticket=ticket),
         "calls": call_list_for_ticket(actor=request.user, ticket_id=ticket.pk),
-        "follow_ups": ticket.follow_ups.select_related("owner").order_by("due_at"),
+        "follow_ups": selectors.ticket_follow_ups(ticket=ticket),
         "transitions": sorted(TRANSITIONS[ticket.status]),
         "transfer_teams": selectors.ticket_transfer_teams(ticket=ticket),
         "assignable": (

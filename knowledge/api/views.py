@@ -61,6 +61,4 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
         article = selectors.article_get(actor=request.user, pk=pk)
         if article is None:
             raise Http404
-        return Response(
-            ArticleVersionSerializer(article.versions.select_related("author", "published_by"), many=True).data
-        )
+        return Response(ArticleVersionSerializer(selectors.article_versions(article=article), many=True).data)

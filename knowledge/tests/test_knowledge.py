@@ -300,3 +300,13 @@ def test_suggestions_on_the_ticket_page(client, world, reviewer, corpus):
     client.force_login(world.agent)
     page = client.get(reverse("tickets:ticket_detail", args=[ticket.pk])).content.decode()
     assert 'data-suggested="refund-policy"' in page
+
+
+def test_the_topic_filter_lists_each_topic_once(client, world, reviewer):
+    for title in ("Refund policy", "Refund exceptions", "Late refunds"):
+        publish(world, reviewer, title=title, body="x", topic="billing")
+    publish(world, reviewer, title="Opening hours", body="x", topic="stores")
+    client.force_login(world.agent)
+    page = client.get(reverse("knowledge:article_list"))
+    assert page.status_code == 200
+    assert page.context["topics"] == ["billing", "stores"]

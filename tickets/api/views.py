@@ -149,7 +149,7 @@ class TicketViewSet(
                 is_internal=serializer.validated_data.get("is_internal", True),
             )
             return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
-        page = self.paginate_queryset(ticket.comments.select_related("author").order_by("created_at", "id"))
+        page = self.paginate_queryset(selectors.ticket_comments(ticket=ticket))
         return self.get_paginated_response(CommentSerializer(page, many=True).data)
 
 
