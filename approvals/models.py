@@ -35,14 +35,14 @@ class AuthorityLimit(TimeStamped):
         constraints = [
             models.CheckConstraint(
                 condition=(Q(role="") & Q(user__isnull=False)) | (~Q(role="") & Q(user__isnull=True)),
-                name="agents_limit_role_xor_user",
+                name="approvals_limit_role_xor_user",
             ),
-            models.CheckConstraint(condition=Q(max_amount__gte=0), name="agents_limit_not_negative"),
+            models.CheckConstraint(condition=Q(max_amount__gte=0), name="approvals_limit_not_negative"),
             models.UniqueConstraint(
-                fields=["role", "kind", "currency"], condition=Q(user__isnull=True), name="agents_limit_role_unique"
+                fields=["role", "kind", "currency"], condition=Q(user__isnull=True), name="approvals_limit_role_unique"
             ),
             models.UniqueConstraint(
-                fields=["user", "kind", "currency"], condition=Q(user__isnull=False), name="agents_limit_user_unique"
+                fields=["user", "kind", "currency"], condition=Q(user__isnull=False), name="approvals_limit_user_unique"
             ),
         ]
 
@@ -103,17 +103,17 @@ class ApprovalRequest(TimeStamped):
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [
-            models.Index(fields=["status", "team", "created_at"], name="agents_approval_queue"),
-            models.Index(fields=["customer", "kind", "status"], name="agents_approval_customer"),
+            models.Index(fields=["status", "team", "created_at"], name="approvals_queue"),
+            models.Index(fields=["customer", "kind", "status"], name="approvals_customer"),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=[s for s, _ in STATUS_CHOICES]), name="agents_approval_status_valid"
+                condition=Q(status__in=[s for s, _ in STATUS_CHOICES]), name="approvals_status_valid"
             ),
             # Invariant 1: the decider is never the requester.
             models.CheckConstraint(
                 condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("requested_by")),
-                name="agents_approval_not_own",
+                name="approvals_not_own",
             ),
             # A decision by a person carries who and when; nothing else does.
             models.CheckConstraint(
@@ -121,18 +121,18 @@ class ApprovalRequest(TimeStamped):
                     Q(status__in=["approved", "rejected"], decided_by__isnull=False, decided_at__isnull=False)
                     | Q(status__in=["pending", "cancelled", "expired", "self_approved"], decided_by__isnull=True)
                 ),
-                name="agents_approval_decision_fields",
+                name="approvals_decision_fields",
             ),
             models.CheckConstraint(
-                condition=~Q(status="rejected") | ~Q(decision_note=""), name="agents_approval_reject_reason"
+                condition=~Q(status="rejected") | ~Q(decision_note=""), name="approvals_reject_reason"
             ),
             models.CheckConstraint(
                 condition=Q(kind="exception") | (Q(amount__gt=0) & ~Q(currency="")),
-                name="agents_approval_amount_required",
+                name="approvals_amount_required",
             ),
             models.CheckConstraint(
                 condition=Q(applied_at__isnull=True) | Q(status__in=["approved", "self_approved"]),
-                name="agents_approval_applied_only_granted",
+                name="approvals_applied_only_granted",
             ),
         ]
 

@@ -40,7 +40,7 @@ class IdempotencyRecord(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="agents_idempotency_unique")]
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="integrations_idempotency_unique")]
 
     def __str__(self) -> str:
         return f"{self.key} ({self.status_code or 'in progress'})"

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from agents.models import User
 from approvals.models import ApprovalRequest, AuthorityLimit
-from integrations.models import ApiToken, WebhookDelivery, WebhookSubscription
+from integrations.models import ApiToken, IdempotencyRecord, WebhookDelivery, WebhookSubscription
 from integrations.services.tokens import token_create
 
 BEFORE_THE_MOVE = [("agents", "0005_api_tokens_webhooks"), ("approvals", None), ("integrations", None)]
@@ -72,6 +72,13 @@ def test_the_move_keeps_every_row_of_a_seeded_database(settings):
     ContentType.objects.clear_cache()
     assert ContentType.objects.get(app_label="approvals", model="approvalrequest").pk == content_type
     assert not ContentType.objects.filter(app_label="agents", model="approvalrequest").exists()
+
+    # Every constraint and index the models declare exists under its declared name.
+    with connection.cursor() as cursor:
+        for model in (ApprovalRequest, AuthorityLimit, ApiToken, IdempotencyRecord, WebhookSubscription):
+            in_database = connection.introspection.get_constraints(cursor, model._meta.db_table)
+            declared = {item.name for item in (*model._meta.constraints, *model._meta.indexes)}
+            assert declared <= set(in_database), f"{model._meta.label}: {declared - set(in_database)}"
 
     # The decision trigger of the new layout guards the moved rows: an agent cannot approve one.
     pending = ApprovalRequest.objects.filter(status="pending").exclude(kind="exception").first()
