@@ -25,6 +25,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db import models
 from django.utils.dateparse import parse_datetime
 
 from config.hooks import app_hooks
@@ -50,11 +53,17 @@ class TimelineEntry:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-def panels_for(*, customer: Any, actor: Any) -> list[Panel]:
+# Who looks at the page. config sits below the app that defines the user model, so it names Django's base.
+Viewer = AbstractBaseUser | AnonymousUser
+
+
+def panels_for(*, customer: models.Model, actor: Viewer) -> list[Panel]:
     return panels_from("customer_panels", customer=customer, actor=actor)
 
 
-def timeline_for(*, customer: Any, actor: Any, before: datetime | None = None, limit: int = 50) -> list[TimelineEntry]:
+def timeline_for(
+    *, customer: models.Model, actor: Viewer, before: datetime | None = None, limit: int = 50
+) -> list[TimelineEntry]:
     streams = [
         hook(customer=customer, actor=actor, before=before, limit=limit)
         for hook in app_hooks("customer_timeline_sources")
@@ -63,7 +72,7 @@ def timeline_for(*, customer: Any, actor: Any, before: datetime | None = None, l
     return [entry for _, entry in zip(range(limit), merged, strict=False)]
 
 
-def workspace_panels_for(*, actor: Any) -> list[Panel]:
+def workspace_panels_for(*, actor: Viewer) -> list[Panel]:
     return panels_from("workspace_panels", actor=actor)
 
 

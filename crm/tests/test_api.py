@@ -124,6 +124,27 @@ def test_call_for_another_programs_customer_is_refused(world):
     response = client.post("/api/v1/calls/", {"direction": "inbound", "customer": other.pk}, format="json")
     assert response.status_code == 400
     assert "customer" in response.json()["details"]
+    assert not Call.objects.exists()
+
+
+def test_a_call_mixing_programs_is_refused_naming_the_field_and_leaves_no_row(world):
+    """Invariant 10 for someone serving both programs: an Acme customer with a Northwind ticket."""
+    from tickets.services.tickets import ticket_create
+
+    client = APIClient()
+    client.force_authenticate(world.admin)
+    acme = customer_with_phone(world.program_a)
+    northwind_ticket = ticket_create(
+        actor=world.admin, subject="Line down", customer=customer_with_phone(world.program_b, number="+442079460000")
+    )
+    response = client.post(
+        "/api/v1/calls/",
+        {"direction": "inbound", "customer": acme.pk, "ticket": northwind_ticket.pk},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "ticket" in response.json()["details"]
+    assert not Call.objects.exists()
 
 
 def test_outbound_dnc_is_422_with_a_clear_message(api, world):
