@@ -99,6 +99,11 @@ def can_use_workspace(user: Actor | None) -> TypeGuard[User]:
     return is_active_user(user) and user.role in FRONT_LINE
 
 
+def can_sign_in_with_password(user: Actor | None) -> bool:
+    """People sign in to the web UI; integrators are service accounts with API tokens only."""
+    return is_active_user(user) and user.role != Role.INTEGRATOR
+
+
 def can_use_api(user: Actor | None) -> TypeGuard[User]:
     return is_active_user(user)
 

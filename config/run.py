@@ -115,7 +115,8 @@ def main() -> int:
         if _wait_for_web(url + "healthz", processes):
             _say(f"Switchboard is running: {url}")
             _say("demo logins, password switchboard-demo:")
-            _say("  agent, supervisor, manager, knowledge_manager, admin, integrator, agent_b")
+            _say("  agent, supervisor, manager, knowledge_manager, admin, agent_b")
+            _say("  integrator is an API service account: .venv/bin/python manage.py create_api_token integrator")
             _say(f"API docs: {url}api/docs/   ·   Ctrl-C stops everything")
         else:
             _say("the web server did not come up; see the messages above")

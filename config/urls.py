@@ -1,10 +1,8 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config import views
-from config.security import ThrottledAuthenticationForm
 
 api_v1 = [
     path("", include("crm.api.urls")),
@@ -18,16 +16,7 @@ urlpatterns = [
     path("", include("crm.workspace_urls")),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            template_name="registration/login.html",
-            redirect_authenticated_user=True,
-            authentication_form=ThrottledAuthenticationForm,
-        ),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("agents.auth_urls")),
     path("", include("crm.urls")),
     path("", include("tickets.urls")),
     path("", include("knowledge.urls")),

@@ -10,7 +10,6 @@ EXPECTED_NAV = {
     "manager": {"workspace"},
     "knowledge_manager": set(),
     "admin": {"workspace", "admin"},
-    "integrator": {"api-docs"},
 }
 NEVER = {
     "agent": {"admin", "approvals"},
@@ -18,7 +17,6 @@ NEVER = {
     "manager": {"admin"},
     "knowledge_manager": {"admin", "approvals", "workspace"},
     "admin": set(),
-    "integrator": {"admin", "approvals", "workspace"},
 }
 
 
@@ -40,7 +38,6 @@ def test_role_sees_its_navigation(page, world, username):
                 "manager": "Manager",
                 "knowledge_manager": "Knowledge manager",
                 "admin": "Administrator",
-                "integrator": "Integrator",
             }[username]
         )
     )
@@ -51,3 +48,10 @@ def test_wrong_password_shows_error(page, world):
     login(page, "agent", "not-the-password")
     assert "did not match" in page.locator("[role=alert]").inner_text()
     assert "/accounts/login/" in page.url
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_service_account_cannot_sign_in_and_is_told_why(page, world):
+    login(page, "integrator")
+    assert "/accounts/login/" in page.url
+    assert "service account" in page.locator("[role=alert]").inner_text()

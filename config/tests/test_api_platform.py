@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 import re
-import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from io import StringIO
 from pathlib import Path
 
@@ -18,12 +13,11 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from agents.models import AuditEvent, Notification
+from agents.models import AuditEvent
 from crm.models import Customer
 from crm.tests.factories import customer_with_phone
-from integrations.models import ApiToken, WebhookDelivery, WebhookSubscription
+from integrations.models import ApiToken, WebhookSubscription
 from integrations.services.tokens import token_create, token_revoke
-from integrations.services.webhooks import webhook_deliver, webhook_subscribe
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
@@ -148,91 +142,6 @@ def test_page_size_has_a_hard_maximum(world, integrator_token):
     body = bearer(integrator_token).get("/api/v1/customers/", {"page_size": 100000}).json()
     assert body["count"] == MAX_PAGE_SIZE + 5
     assert len(body["results"]) == MAX_PAGE_SIZE == 100
-
-
-class _Receiver(BaseHTTPRequestHandler):
-    received: list[tuple[dict[str, str], bytes]] = []
-    fail_next = 0
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        if _Receiver.fail_next:
-            _Receiver.fail_next -= 1
-            self.send_response(503)
-        else:
-            _Receiver.received.append((dict(self.headers), body))
-            self.send_response(204)
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def receiver():
-    server = HTTPServer(("127.0.0.1", 0), _Receiver)
-    _Receiver.received = []
-    _Receiver.fail_next = 0
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/hook"
-    server.shutdown()
-
-
-def test_private_webhook_url_is_refused_unless_allowed(world, settings):
-    from django.core.exceptions import ValidationError
-
-    settings.WEBHOOK_ALLOW_PRIVATE = False
-    with pytest.raises(ValidationError, match="private"):
-        webhook_subscribe(actor=world.integrator, url="http://127.0.0.1:9/hook", events=["ticket.created"])
-
-
-def test_webhook_is_signed_retried_after_failure_and_logged(
-    world, receiver, settings, django_capture_on_commit_callbacks
-):
-    settings.WEBHOOK_ALLOW_PRIVATE = True
-    subscription = webhook_subscribe(actor=world.integrator, url=receiver, events=["ticket.created"])
-    from tickets.services.tickets import ticket_create
-
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        ticket = ticket_create(actor=world.agent, program=world.program_a, subject="Oven broken")
-    for callback in callbacks:  # the event fan-out; the delivery task itself is run by hand below
-        if "webhook_fan_out" in repr(callback):
-            callback()
-    delivery = WebhookDelivery.objects.get(subscription=subscription)
-    _Receiver.fail_next = 1
-    assert webhook_deliver(delivery_id=delivery.pk) is False  # receiver down: logged, task retries
-    assert webhook_deliver(delivery_id=delivery.pk) is True
-    delivery.refresh_from_db()
-    assert delivery.attempts == 2
-    assert delivery.status_code == 204
-    headers, body = _Receiver.received[-1]
-    timestamp, signature = (part.split("=", 1)[1] for part in headers["X-Switchboard-Signature"].split(","))
-    expected = hmac.new(subscription.secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-    assert hmac.compare_digest(signature, expected)
-    assert json.loads(body)["data"]["ticket_id"] == ticket.pk
-
-
-def test_webhook_disabled_after_repeated_failures_and_admin_told(world, receiver, settings):
-    settings.WEBHOOK_ALLOW_PRIVATE = True
-    settings.WEBHOOK_MAX_FAILURES = 3
-    subscription = webhook_subscribe(actor=world.integrator, url=receiver, events=["call.logged"])
-    delivery = WebhookDelivery.objects.create(subscription=subscription, event="call.logged", payload={})
-    _Receiver.fail_next = 10
-    for _ in range(3):
-        webhook_deliver(delivery_id=delivery.pk)
-    subscription.refresh_from_db()
-    assert subscription.is_active is False
-    assert Notification.objects.filter(recipient=world.admin, kind="webhook.disabled").exists()
-
-
-def test_webhooks_only_carry_the_integrators_programs(world, settings):
-    from integrations.services.webhooks import webhook_fan_out
-
-    settings.WEBHOOK_ALLOW_PRIVATE = True
-    subscription = webhook_subscribe(actor=world.integrator, url="http://127.0.0.1:9/", events=["ticket.created"])
-    webhook_fan_out("ticket.created", world.program_b.pk, {"ticket_id": 1})
-    assert not WebhookDelivery.objects.filter(subscription=subscription).exists()
 
 
 def test_docs_page_uses_no_cdn(client):

@@ -29,10 +29,12 @@ def test_seed_demo_is_idempotent_and_every_demo_login_works(settings):
     first = _row_counts()
     call_command("seed_demo", stdout=StringIO())
     assert _row_counts() == first
-    for username in ("agent", "supervisor", "manager", "knowledge_manager", "admin", "integrator", "agent_b"):
+    for username in ("agent", "supervisor", "manager", "knowledge_manager", "admin", "agent_b"):
         user = authenticate(username=username, password="switchboard-demo")
         assert user is not None, f"demo login {username} does not work"
         assert username in out.getvalue()
+    # The integrator is a service account: API tokens only, no password sign-in (issue 14).
+    assert authenticate(username="integrator", password="switchboard-demo") is None
 
 
 @pytest.mark.django_db

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import json
 import secrets
 import socket
+import ssl
 import time
-import urllib.error
-import urllib.request
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,41 +27,107 @@ from django.utils import timezone
 from agents.models import Role, User
 from agents.permissions import served_program_ids
 from agents.services import audit_record, notification_send
+from config.errors import NotAllowed
 from config.events import EVENT_NAMES
 from config.queue import enqueue_on_commit
 from integrations.models import WebhookDelivery, WebhookSubscription
+from integrations.permissions import can_manage_webhooks
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
     return hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
 
 
-def _is_private(host: str) -> bool:
-    try:
-        infos = socket.getaddrinfo(host, None)
-    except OSError:
-        return False  # unresolvable now; delivery will fail and be logged
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if address.is_private or address.is_loopback or address.is_link_local or address.is_reserved:
-            return True
-    return False
+def _forbidden(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    return (
+        address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_reserved
+        or address.is_multicast
+        or address.is_unspecified
+    )
 
 
-def webhook_url_check(url: str, *, allow_private: bool = False) -> None:
+@dataclass(frozen=True)
+class Target:
+    """Where a delivery goes: the URL's host (for TLS and the Host header) and the checked address to connect to."""
+
+    scheme: str
+    host: str
+    port: int
+    path: str
+    address: str
+
+
+def webhook_target(url: str, *, allow_private: bool = False) -> Target:
+    """Checks ``url`` and resolves it now: http(s) only, on an allowed port, to public addresses only unless an
+    admin allowed a private receiver. Asked at subscription and again before every delivery (DNS may change).
+    Raises ValidationError naming ``url``."""
     parts = urlsplit(url)
     if parts.scheme not in {"https", "http"} or not parts.hostname:
         raise ValidationError({"url": ["Use an http(s) URL."]})
-    if not (allow_private or settings.WEBHOOK_ALLOW_PRIVATE) and _is_private(parts.hostname):
+    private_allowed = allow_private or settings.WEBHOOK_ALLOW_PRIVATE
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise ValidationError({"url": ["The port is not a number between 1 and 65535."]}) from exc
+    try:
+        infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise ValidationError({"url": [f"{parts.hostname} cannot be resolved."]}) from exc
+    addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
+    if not private_allowed and any(_forbidden(address) for address in addresses):
         raise ValidationError({"url": ["This URL points at a private or local address; an admin must allow it."]})
+    if port not in settings.WEBHOOK_ALLOWED_PORTS and not private_allowed:
+        allowed = ", ".join(str(p) for p in settings.WEBHOOK_ALLOWED_PORTS)
+        raise ValidationError({"url": [f"Use a standard web port ({allowed})."]})
+    path = parts.path or "/"
+    return Target(
+        parts.scheme, parts.hostname, port, path + (f"?{parts.query}" if parts.query else ""), str(addresses[0])
+    )
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """Connects to the address that was checked, not to whatever the name resolves to a moment later."""
+
+    def __init__(self, target: Target, timeout: float) -> None:
+        super().__init__(target.host, target.port, timeout=timeout)
+        self.target = target
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self.target.address, self.target.port), self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, target: Target, timeout: float) -> None:
+        super().__init__(target.host, target.port, timeout=timeout, context=ssl.create_default_context())
+        self.target = target
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self.target.address, self.target.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.target.host)  # type: ignore[attr-defined]
+
+
+def _post(target: Target, body: bytes, headers: dict[str, str]) -> int:
+    """One POST; redirects are not followed (a 3xx is a failed delivery, never a hop to another host)."""
+    connection_class = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
+    connection = connection_class(target, timeout=settings.WEBHOOK_TIMEOUT_SECONDS)
+    try:
+        connection.request("POST", target.path, body=body, headers=headers)
+        return connection.getresponse().status
+    finally:
+        connection.close()
 
 
 def webhook_subscribe(*, actor: User, url: str, events: list[str], request: Any = None) -> WebhookSubscription:
-    """Creates a subscription with a fresh secret (returned once in the API response)."""
+    """Creates a subscription with a fresh secret (returned once in the API response); audited."""
+    if not can_manage_webhooks(actor):
+        raise NotAllowed("Only integration accounts and administrators subscribe to webhooks.")
     unknown = sorted(set(events) - set(EVENT_NAMES))
     if unknown or not events:
         raise ValidationError({"events": [f"Choose from: {', '.join(EVENT_NAMES)}."]})
-    webhook_url_check(url)
+    webhook_target(url)
     subscription = WebhookSubscription.objects.create(
         owner=actor, url=url, events=sorted(set(events)), secret=secrets.token_hex(32)
     )
@@ -90,27 +157,25 @@ def webhook_deliver(*, delivery_id: int) -> bool:
     subscription = delivery.subscription
     body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
     timestamp = int(time.time())
-    request = urllib.request.Request(  # noqa: S310 - the URL was checked at subscription time (http/https only)
-        subscription.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "Switchboard-Webhooks/1",
-            "X-Switchboard-Event": delivery.event,
-            "X-Switchboard-Delivery": str(delivery.pk),
-            "X-Switchboard-Signature": f"t={timestamp},v1={sign(subscription.secret, timestamp, body)}",
-        },
-    )
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "Switchboard-Webhooks/1",
+        "X-Switchboard-Event": delivery.event,
+        "X-Switchboard-Delivery": str(delivery.pk),
+        "X-Switchboard-Signature": f"t={timestamp},v1={sign(subscription.secret, timestamp, body)}",
+    }
     started = time.monotonic()
     status, error = None, ""
     try:
-        with urllib.request.urlopen(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310
-            status = response.status
-    except urllib.error.HTTPError as exc:
-        status, error = exc.code, f"HTTP {exc.code}"
-    except (urllib.error.URLError, OSError) as exc:
-        error = str(getattr(exc, "reason", exc))[:300]
+        status = _post(webhook_target(subscription.url, allow_private=subscription.allow_private), body, headers)
+        if 300 <= status < 400:
+            error = f"HTTP {status}: redirects are not followed"
+        elif not 200 <= status < 300:
+            error = f"HTTP {status}"
+    except ValidationError as exc:
+        error = " ".join(exc.messages)[:300]  # the address is no longer allowed (or no longer resolves)
+    except (OSError, http.client.HTTPException) as exc:
+        error = str(exc)[:300] or type(exc).__name__
     ok = status is not None and 200 <= status < 300
     now = timezone.now()
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
