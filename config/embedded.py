@@ -170,8 +170,9 @@ def _redis_start(socket_path: Path) -> None:
         "--dir", str(data_dir),
         "--logfile", str(data_dir / "redis.log"),
         "--dbfilename", "dump.rdb",
-        "--save", "60 1",
-        "--appendonly", "no",
+        "--save", "60 1",  # and an append-only file: queued work survives a crash of the server
+        "--appendonly", "yes",
+        "--appendfsync", "everysec",
         "--databases", "32",
     ]  # fmt: skip
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)

@@ -29,6 +29,8 @@ class Policy:
     not_personal: tuple[str, ...] = ()
     customer: str | None = None
     on_erase: str = "blank"  # or "delete"
+    # Short structured fields (tags, ids, addresses, URLs) are never rewritten: card data there is refused.
+    no_cards: tuple[str, ...] = ()
 
 
 @cache

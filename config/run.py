@@ -1,14 +1,17 @@
-"""`make run`: the whole product on one machine, until Ctrl-C.
+"""`make run`: the whole product on one machine, as production runs it, until Ctrl-C.
 
-Starts the embedded PostgreSQL and Redis unless DATABASE_URL / REDIS_URL are
-set, migrates, loads the demo data the first time, then runs the web server,
-a Celery worker and Celery beat. Ctrl-C stops every process it started,
+Starts the embedded PostgreSQL and Redis unless DATABASE_URL / REDIS_URL are set, migrates,
+collects the static files, loads the demo data the first time, then runs gunicorn (DEBUG off,
+static files from WhiteNoise, styled error pages), a Celery worker and Celery beat. A child
+that dies is started again (a crashed worker does not take the web server down with it); one
+that keeps dying within seconds is given up on. Ctrl-C stops every process it started,
 including the embedded servers it had to start.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -21,6 +24,8 @@ from config import embedded
 BASE_DIR = Path(__file__).resolve().parent.parent
 HOST = os.environ.get("SWITCHBOARD_HOST", "127.0.0.1")
 PORT = os.environ.get("SWITCHBOARD_PORT", "8000")
+# A child that exits this many times within the window is not started again.
+MAX_RESTARTS, RESTART_WINDOW = 5, 60.0
 
 
 def _say(message: str) -> None:
@@ -45,7 +50,24 @@ def _prepare_environment() -> tuple[dict[str, str], list[str]]:
     else:
         _say("using REDIS_URL")
     env.setdefault("PYTHONUNBUFFERED", "1")
+    # Production settings on a laptop: DEBUG off, but plain http on loopback.
+    env.setdefault("DEBUG", "false")
+    env.setdefault("SECRET_KEY", _local_secret_key())
+    env.setdefault("ALLOWED_HOSTS", f"{HOST},localhost,127.0.0.1")
+    for name in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"):
+        env.setdefault(name, "false")
+    env.setdefault("SECURE_HSTS_SECONDS", "0")
     return env, started
+
+
+def _local_secret_key() -> str:
+    """One key per checkout, kept in var/ so sessions survive a restart."""
+    path = embedded.VAR_DIR / "secret_key"
+    if not path.exists():
+        embedded.VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
 
 
 def _manage(env: dict[str, str], *args: str) -> None:
@@ -95,10 +117,14 @@ def main() -> int:
     try:
         _say("applying migrations")
         _manage(env, "migrate", "--noinput")
-        _manage(env, "seed_demo", "--if-empty")
+        _manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+        _manage(env, "seed_demo", "--if-empty", "--force")
         python = sys.executable
         commands = {
-            "web": [python, "manage.py", "runserver", f"{HOST}:{PORT}", "--noreload"],
+            "web": [
+                python, "-m", "gunicorn", "config.wsgi", "-c", str(BASE_DIR / "config" / "gunicorn.py"),
+                "--bind", f"{HOST}:{PORT}",
+            ],
             "worker": [
                 python, "-m", "celery", "-A", "config", "worker", "-l", "INFO",
                 "--concurrency", "2", "-n", "worker1@%h",
@@ -111,6 +137,7 @@ def main() -> int:
         embedded.VAR_DIR.mkdir(parents=True, exist_ok=True)
         for name, command in commands.items():
             processes[name] = subprocess.Popen(command, cwd=BASE_DIR, env=env)
+        restarts: dict[str, list[float]] = {name: [] for name in commands}
         url = f"http://{HOST}:{PORT}/"
         if _wait_for_web(url + "healthz", processes):
             _say(f"Switchboard is running: {url}")
@@ -122,10 +149,17 @@ def main() -> int:
             _say("the web server did not come up; see the messages above")
             stopping = True
         while not stopping:
-            for name, proc in processes.items():
-                if proc.poll() is not None:
-                    _say(f"{name} exited with code {proc.returncode}; stopping the rest")
+            for name, proc in list(processes.items()):
+                if proc.poll() is None or stopping:
+                    continue
+                recent = [at for at in restarts[name] if at > time.monotonic() - RESTART_WINDOW]
+                if len(recent) >= MAX_RESTARTS:
+                    _say(f"{name} keeps exiting (code {proc.returncode}); stopping everything")
                     stopping = True
+                    break
+                _say(f"{name} exited with code {proc.returncode}; starting it again")
+                restarts[name] = [*recent, time.monotonic()]
+                processes[name] = subprocess.Popen(commands[name], cwd=BASE_DIR, env=env)
             time.sleep(0.5)
     except subprocess.CalledProcessError as exc:
         _say(f"setup failed: {' '.join(map(str, exc.cmd))} exited with {exc.returncode}")

@@ -6,6 +6,6 @@ POLICIES = {
     "integrations.IdempotencyRecord": Policy(
         not_personal=("scope", "key", "fingerprint", "content_type", "response_body")
     ),
-    "integrations.WebhookSubscription": Policy(not_personal=("url", "secret", "events")),
+    "integrations.WebhookSubscription": Policy(not_personal=("url", "secret", "events"), no_cards=("url",)),
     "integrations.WebhookDelivery": Policy(not_personal=("event", "payload", "error")),
 }

@@ -4,7 +4,9 @@ from config.privacy import Policy
 ARTICLE_TEXT = ("title", "summary", "body", "steps")
 POLICIES = {
     "knowledge.Article": Policy(
-        free_text=ARTICLE_TEXT, not_personal=("slug", "kind", "topic", "tags", "language", "audience", "status")
+        free_text=ARTICLE_TEXT,
+        not_personal=("slug", "kind", "topic", "tags", "language", "audience", "status"),
+        no_cards=("tags", "topic"),
     ),
     "knowledge.ArticleDraft": Policy(
         free_text=(*ARTICLE_TEXT, "change_note", "review_comment"), not_personal=("state",)

@@ -5,6 +5,7 @@ POLICIES = {
     "tickets.Ticket": Policy(
         free_text=("subject", "description"),
         not_personal=("number", "priority", "channel", "tags", "status"),
+        no_cards=("tags",),
         customer="customer",
     ),
     "tickets.TicketEvent": Policy(

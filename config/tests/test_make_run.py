@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.cookiejar
 import os
 import re
@@ -10,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -68,6 +70,13 @@ def _wait_for_line(proc: subprocess.Popen[str], pattern: str, seen: list[str], t
     return False
 
 
+def _child(group: int, command: str) -> int:
+    """The pid of the process of ``group`` whose command line contains ``command``."""
+    found = subprocess.run(["pgrep", "-g", str(group), "-f", command], capture_output=True, text=True).stdout.split()
+    assert found, f"no process runs {command!r}"
+    return int(found[0])
+
+
 def _login(base: str, username: str, password: str) -> tuple[int, str]:
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
@@ -117,9 +126,33 @@ def test_make_run_serves_the_product_and_ctrl_c_stops_everything(run_database, s
         assert status == 200
         assert not landed.rstrip("/").endswith("/accounts/login"), "the demo agent could not log in"
         # The worker and beat were started too: they report in the log.
-        started = re.compile(r"celery@\S+ ready|beat: Starting")
+        started = re.compile(r"worker1@\S+ ready|beat: Starting")
         if not any(started.search(line) for line in output):
             assert _wait_for_line(proc, started.pattern, output, timeout=60), "".join(output[-40:])
+        # Served as production serves it: DEBUG off, a styled 404, static files from WhiteNoise.
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"{base}/no-such-page/", timeout=10)  # noqa: S310 - loopback
+        page = missing.value.read().decode()
+        assert missing.value.code == 404
+        assert "URLconf" not in page
+        assert "Switchboard" in page
+        with urllib.request.urlopen(f"{base}/static/css/app.css", timeout=10) as response:  # noqa: S310
+            assert response.status == 200
+        # A card typed into a query string reaches no log line (gunicorn's access log included).
+        card = urllib.parse.quote("4111 1111 1111 1111")
+        with contextlib.suppress(urllib.error.HTTPError):
+            urllib.request.urlopen(f"{base}/customers/?q={card}", timeout=10)  # noqa: S310 - loopback
+        assert _wait_for_line(proc, r"GET /customers/\?q=", output, timeout=20), "".join(output[-20:])
+        logged = "".join(output)
+        assert "4111%201111" not in logged
+        assert "4111 1111 1111 1111" not in logged
+        # A worker killed outright is started again; the web server keeps answering meanwhile.
+        worker = _child(proc.pid, "celery -A config worker")
+        os.kill(worker, signal.SIGKILL)
+        assert _wait_for_line(proc, r"worker exited with code .*starting it again", output, timeout=30)
+        with urllib.request.urlopen(f"{base}/healthz", timeout=10) as response:  # noqa: S310 - loopback
+            assert response.status == 200
+        assert _wait_for_line(proc, r"worker1@\S+ ready", output, timeout=90), "".join(output[-40:])
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGINT)

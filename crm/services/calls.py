@@ -12,7 +12,7 @@ from django.utils import timezone
 from agents.models import Program, User
 from config.errors import DomainError, NotAllowed
 from config.events import publish
-from config.redaction import redact_text
+from config.redaction import redact_text, refuse_card
 from crm import permissions
 from crm.models import Call, CallDirection, Customer, Disposition
 from crm.phones import try_normalize_phone
@@ -53,6 +53,7 @@ def _clean(values: dict[str, Any], *, program: Program) -> dict[str, Any]:
     cleaned = dict(values)
     if cleaned.get("external_id") == "":
         cleaned["external_id"] = None  # hand-logged calls share no external id
+    refuse_card("external_id", cleaned.get("external_id"))
     if "notes" in cleaned:
         cleaned["notes"] = redact_text(cleaned["notes"] or "")
     for name in ("phone_number", "dialed_number"):
@@ -183,6 +184,7 @@ def call_upsert(*, actor: User, program: Program, external_id: str, **values: An
     """Telephony's create-or-update by ``external_id`` within a program; safe to retry. Returns (call, created)."""
     if not permissions.can_log_call(actor, program.pk):
         raise NotAllowed("You do not serve this program.")
+    refuse_card("external_id", external_id)
     existing = Call.objects.filter(program=program, external_id=external_id).first()
     if existing is not None:
         return call_log_update(actor=actor, call=existing, **values), False

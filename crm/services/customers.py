@@ -13,7 +13,7 @@ from django.utils import timezone
 from agents.models import Program, User
 from agents.services import audit_record
 from config.errors import NotAllowed
-from config.redaction import redact_text
+from config.redaction import redact_text, refuse_card
 from crm import permissions
 from crm.models import Customer, CustomerAccess, CustomerEmail, CustomerPhone, Organization
 from crm.phones import normalize_phone
@@ -73,10 +73,16 @@ def _normalized_emails(emails: list[EmailInput]) -> list[EmailInput]:
     result = []
     for email in emails:
         address = email.address.strip().lower()
+        refuse_card("emails", address)
         if address and address not in seen:
             seen.add(address)
             result.append(EmailInput(address=address, is_primary=email.is_primary))
     return _one_primary(result)
+
+
+def _refuse_cards_in_tags(tags: list[str] | None) -> None:
+    for tag in tags or []:
+        refuse_card("tags", tag)
 
 
 def _one_primary(items: list[Any]) -> list[Any]:
@@ -151,6 +157,7 @@ def customer_create(
     unknown = set(profile) - set(PROFILE_FIELDS)
     if unknown:
         raise TypeError(f"unknown customer fields: {sorted(unknown)}")
+    _refuse_cards_in_tags(profile.get("tags"))
     with transaction.atomic():
         customer = Customer(
             program=program,
@@ -187,6 +194,7 @@ def customer_update(
     unknown = set(changes) - set(PROFILE_FIELDS)
     if unknown:
         raise TypeError(f"unknown customer fields: {sorted(unknown)}")
+    _refuse_cards_in_tags(changes.get("tags"))
     with transaction.atomic():
         locked = Customer.objects.select_for_update().get(pk=customer.pk)
         changed: list[str] = []

@@ -30,6 +30,7 @@ from agents.services import audit_record, notification_send
 from config.errors import NotAllowed
 from config.events import EVENT_NAMES
 from config.queue import enqueue_on_commit
+from config.redaction import refuse_card
 from integrations.models import WebhookDelivery, WebhookSubscription
 from integrations.permissions import can_manage_webhooks
 
@@ -127,6 +128,7 @@ def webhook_subscribe(*, actor: User, url: str, events: list[str], request: Any 
     unknown = sorted(set(events) - set(EVENT_NAMES))
     if unknown or not events:
         raise ValidationError({"events": [f"Choose from: {', '.join(EVENT_NAMES)}."]})
+    refuse_card("url", url)
     webhook_target(url)
     subscription = WebhookSubscription.objects.create(
         owner=actor, url=url, events=sorted(set(events)), secret=secrets.token_hex(32)

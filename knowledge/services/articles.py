@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from agents.models import User
 from agents.services import audit_record, notification_send
 from config.errors import InvalidTransition, NotAllowed
-from config.redaction import redact_text
+from config.redaction import redact_text, refuse_card
 from knowledge import permissions
 from knowledge.models import TRANSITIONS, Article, ArticleDraft, ArticleUse, ArticleVersion, Feedback, ScriptRun
 
@@ -65,6 +65,9 @@ def article_create(
     title = redact_text((title or "").strip())
     if not title:
         raise ValidationError({"title": ["Give the article a title."]})
+    refuse_card("topic", topic)
+    for tag in tags or []:
+        refuse_card("tags", tag)
     with transaction.atomic():
         article = Article.objects.create(
             slug=_unique_slug(title),

@@ -15,7 +15,7 @@ from agents.selectors import program_for_new_record
 from agents.services import audit_record
 from config.errors import InvalidTransition, NotAllowed
 from config.events import publish
-from config.redaction import redact_text
+from config.redaction import redact_text, refuse_card
 from crm.models import Call, Customer
 from tickets import permissions
 from tickets.models import TRANSITIONS, Category, Channel, Comment, Priority, SlaPolicy, Ticket, TicketEvent
@@ -92,6 +92,8 @@ def ticket_create(
     subject = redact_text((subject or "").strip())
     if not subject:
         raise ValidationError({"subject": ["Give the ticket a subject."]})
+    for tag in tags or []:
+        refuse_card("tags", tag)
     if call is not None and customer is not None and call.customer_id not in (None, customer.pk):
         raise ValidationError({"call": ["This call was with another customer."]})
     if priority not in Priority.values:
