@@ -6,6 +6,8 @@ Web views use ``config.web.domain_errors``; the API uses
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from rest_framework import exceptions
 
 
@@ -27,6 +29,18 @@ class DomainError(Exception):
         exc = exceptions.APIException(self.message, code=self.code)
         exc.status_code = self.status_code
         return exc
+
+
+def database_refusal(exc: IntegrityError) -> ValidationError | None:
+    """A rule the database enforces (a trigger raising ``check_violation`` for a column) as a field error.
+
+    The services check first and name the field themselves; this covers any path that did not.
+    """
+    diag = getattr(exc.__cause__, "diag", None)
+    if diag is None or diag.sqlstate != "23514" or not diag.column_name:
+        return None
+    field = diag.column_name.removesuffix("_id")
+    return ValidationError({field: [f"This {field.replace('_', ' ')} belongs to another program (or breaks a rule)."]})
 
 
 class InvalidTransition(DomainError):

@@ -6,11 +6,12 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import reswap, trigger_client_event
 
-from config.errors import DomainError
+from config.errors import DomainError, database_refusal
 
 
 class DomainErrorMiddleware:
@@ -30,6 +31,8 @@ class DomainErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if request.path.startswith("/api/"):
             return None
+        if isinstance(exception, IntegrityError) and (refusal := database_refusal(exception)) is not None:
+            exception = refusal
         if isinstance(exception, ValidationError):
             # A service refused the input of a one-shot action (no form to attach the errors to).
             exception = DomainError(" ".join(exception.messages))

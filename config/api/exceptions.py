@@ -10,13 +10,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError
+from django.db import DataError, IntegrityError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from config.errors import DomainError
+from config.errors import DomainError, database_refusal
 
 
 def _details(data: Any) -> dict[str, Any]:
@@ -47,6 +47,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
+    elif isinstance(exc, IntegrityError) and (refusal := database_refusal(exc)) is not None:
+        exc = exceptions.ValidationError(refusal.message_dict)
     elif isinstance(exc, DataError):
         # The database refused a value the parsers let through (an absurd time-zone offset in a
         # date filter, say): bad input, never a 500.

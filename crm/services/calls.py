@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from agents.models import Program, User
+from agents.permissions import can_serve_program
 from config.errors import DomainError, NotAllowed
 from config.events import publish
 from config.redaction import redact_text, refuse_card
@@ -72,6 +73,9 @@ def _clean(values: dict[str, Any], *, program: Program) -> dict[str, Any]:
     ticket = cleaned.get("ticket")
     if ticket is not None and ticket.program_id != program.pk:
         raise ValidationError({"ticket": ["This ticket belongs to another program."]})
+    agent = cleaned.get("agent")
+    if agent is not None and not can_serve_program(agent, program.pk):
+        raise ValidationError({"agent": [f"{agent.get_username()} does not serve this program."]})
     return cleaned
 
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from agents.models import User
 from agents.permissions import can_serve_program
+from agents.selectors import program_for_new_record
 from agents.services import SYSTEM_ACTOR, audit_record, notification_send
 from config.errors import InvalidTransition, NotAllowed
 from config.events import publish
@@ -54,7 +55,13 @@ def follow_up_schedule(
     if ticket is None and customer is None:
         raise ValidationError({"ticket": ["A follow-up needs a ticket or a customer."]})
     customer = customer or (ticket.customer if ticket else None)
-    program_id = ticket.program_id if ticket else customer.program_id
+    program_id = program_for_new_record(
+        actor=actor,
+        related={
+            "ticket": ticket.program_id if ticket is not None else None,
+            "customer": customer.program_id if customer is not None else None,
+        },
+    ).pk
     if ticket is not None and not permissions.can_work_ticket(actor, ticket):
         raise NotAllowed("You may not schedule follow-ups on this ticket.")
     if not can_serve_program(actor, program_id):
