@@ -128,6 +128,10 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})
 # A stuck statement must not hold a web worker forever; jobs set their own limits.
 DATABASES["default"]["OPTIONS"].setdefault("options", "-c statement_timeout=30000")
+# A server that does not answer fails the request within seconds (a stopped one at once): 503, not a hang.
+DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=2))
+# What a 503 asks clients to wait before retrying, in seconds.
+RETRY_AFTER_SECONDS = env.int("RETRY_AFTER_SECONDS", default=5)
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_switchboard")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

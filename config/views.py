@@ -1,4 +1,9 @@
-from django.http import HttpRequest, JsonResponse
+import sys
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -24,3 +29,28 @@ def readyz(request: HttpRequest) -> JsonResponse:
         "checks": {c.name: {"ok": c.ok, "detail": c.detail} for c in checks},
     }
     return JsonResponse(body, status=200 if not down else 503)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's last resort (``handler500``): it must not touch the database, which may be why we are here.
+
+    A database that does not answer (stopped, unreachable, a statement timed out) is a 503 with
+    ``Retry-After``: JSON under ``/api/`` as every API error, a styled page elsewhere. Anything
+    else is a 500 in the same two shapes.
+    """
+    unavailable = isinstance(sys.exc_info()[1], OperationalError | InterfaceError)
+    status = 503 if unavailable else 500
+    message = (
+        "The service is briefly unavailable; nothing was saved from this request. Try again in a few seconds."
+        if unavailable
+        else "Something went wrong. The error has been logged; what you saved before is safe."
+    )
+    if request.path.startswith("/api/"):
+        code = "unavailable" if unavailable else "error"
+        response: HttpResponse = JsonResponse({"code": code, "message": message, "details": {}}, status=status)
+    else:
+        page = render_to_string("503.html" if unavailable else "500.html", {"message": message})
+        response = HttpResponse(page, status=status)
+    if unavailable:
+        response["Retry-After"] = str(settings.RETRY_AFTER_SECONDS)
+    return response
