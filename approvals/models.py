@@ -77,7 +77,7 @@ class ApprovalRequest(TimeStamped):
     kind = models.CharField(max_length=12, choices=ApprovalKind.choices)
     amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     currency = models.CharField(max_length=3, blank=True)
-    reason = models.TextField()
+    reason = models.TextField(max_length=10_000)
     reference = models.CharField(max_length=100, blank=True, help_text="Order, invoice or transaction reference.")
     policy = models.CharField(max_length=200, blank=True, help_text="For exceptions: which policy.")
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="approval_requests")
@@ -95,7 +95,7 @@ class ApprovalRequest(TimeStamped):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(blank=True)
+    decision_note = models.TextField(blank=True, max_length=10_000)
     applied_at = models.DateTimeField(null=True, blank=True, help_text="When billing applied it.")
     reminded_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)

@@ -34,6 +34,20 @@ def _team_of(user: User, program_id: int) -> Team | None:
     return Team.objects.filter(memberships__user=user, programs=program_id, is_active=True).order_by("pk").first()
 
 
+MAX_AMOUNT = Decimal("9999999999.99")  # what the amount column holds (12 digits, 2 decimals)
+
+
+def _checked_amount(amount: Decimal | None) -> Decimal:
+    """A money amount as a person means it: finite, above zero, in cents, and not absurd."""
+    if amount is None or not amount.is_finite() or amount <= 0:
+        raise ValidationError({"amount": ["Enter an amount above zero, such as 49.90."]})
+    if amount > MAX_AMOUNT:
+        raise ValidationError({"amount": [f"At most {MAX_AMOUNT:,}."]})
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError({"amount": ["Use at most two decimals."]})
+    return amount
+
+
 def _supervisors_may_grant(request: ApprovalRequest) -> bool:
     """Whether a supervisor of the request's team may decide it at supervisor level (its own or its role's limit)."""
     return deciders_of(request, level=ApprovalRequest.Level.SUPERVISOR).filter(role=Role.SUPERVISOR).exists()
@@ -86,8 +100,7 @@ def approval_request(
     if not reason:
         raise ValidationError({"reason": ["Say why: the supervisor decides on it."]})
     if kind in MONETARY_KINDS:
-        if amount is None or amount <= 0:
-            raise ValidationError({"amount": ["Enter an amount above zero."]})
+        amount = _checked_amount(amount)
         currency = (currency or "").upper()
         if len(currency) != 3:
             raise ValidationError({"currency": ["Use a three-letter currency code such as USD."]})

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import reswap, trigger_client_event
@@ -33,6 +33,9 @@ class DomainErrorMiddleware:
             return None
         if isinstance(exception, IntegrityError) and (refusal := database_refusal(exception)) is not None:
             exception = refusal
+        elif isinstance(exception, DataError):
+            # A value the forms let through but the database cannot store: bad input, not a crash.
+            exception = DomainError("A value is out of range or contains characters that cannot be stored.")
         if isinstance(exception, ValidationError):
             # A service refused the input of a one-shot action (no form to attach the errors to).
             exception = DomainError(" ".join(exception.messages))

@@ -36,7 +36,7 @@ class Article(TimeStamped):
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.ARTICLE)
     title = models.CharField(max_length=200)
     summary = models.CharField(max_length=500, blank=True)
-    body = models.TextField(blank=True, help_text="Markdown.")
+    body = models.TextField(blank=True, max_length=200_000, help_text="Markdown.")
     steps = models.JSONField(default=list, blank=True, help_text='Scripts: [{"id", "kind", "text"}], in order.')
     topic = models.CharField(max_length=80, blank=True, db_index=True)
     tags = ArrayField(models.CharField(max_length=40), default=list, blank=True)
@@ -96,12 +96,12 @@ class ArticleDraft(TimeStamped):
     article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="draft")
     title = models.CharField(max_length=200)
     summary = models.CharField(max_length=500, blank=True)
-    body = models.TextField(blank=True)
+    body = models.TextField(blank=True, max_length=200_000)
     steps = models.JSONField(default=list, blank=True)
     change_note = models.CharField(max_length=300, blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     state = models.CharField(max_length=10, choices=State.choices, default=State.EDITING)
-    review_comment = models.TextField(blank=True)
+    review_comment = models.TextField(blank=True, max_length=10_000)
 
     def __str__(self) -> str:
         return f"Draft of {self.article_id}"
@@ -114,7 +114,7 @@ class ArticleVersion(models.Model):
     number = models.PositiveIntegerField()
     title = models.CharField(max_length=200)
     summary = models.CharField(max_length=500, blank=True)
-    body = models.TextField(blank=True)
+    body = models.TextField(blank=True, max_length=200_000)
     steps = models.JSONField(default=list, blank=True)
     change_note = models.CharField(max_length=300, blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -150,7 +150,7 @@ class Feedback(TimeStamped):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="feedback")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     helpful = models.BooleanField()
-    comment = models.TextField(blank=True)
+    comment = models.TextField(blank=True, max_length=10_000)
 
     class Meta:
         verbose_name_plural = "feedback"

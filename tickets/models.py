@@ -51,7 +51,7 @@ class Ticket(TimeStamped):
     # Human-readable, e.g. SB-10432; assigned from a database sequence by the create service.
     number = models.CharField(max_length=20, unique=True)
     subject = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=20_000)
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="tickets")
     customer = models.ForeignKey(
         "crm.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
@@ -116,7 +116,7 @@ class TicketEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     old_value = models.CharField(max_length=200, blank=True)
     new_value = models.CharField(max_length=200, blank=True)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=10_000)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -132,7 +132,7 @@ class Comment(TimeStamped):
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    body = models.TextField()
+    body = models.TextField(max_length=20_000)
     is_internal = models.BooleanField(default=True)
 
     class Meta:
@@ -176,7 +176,7 @@ class FollowUp(TimeStamped):
     )
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follow_ups")
     due_at = models.DateTimeField()
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=10_000)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
     # When due without an answer, a "pending customer" ticket goes back to open.
     reopen_ticket = models.BooleanField(default=False)

@@ -17,7 +17,7 @@ class Notification(TimeStamped):
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=40)
     title = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
+    body = models.TextField(blank=True, max_length=10_000)
     url = models.CharField(max_length=300, blank=True)
     dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)

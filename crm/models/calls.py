@@ -48,7 +48,7 @@ class Call(TimeStamped):
     hold_seconds = models.PositiveIntegerField(default=0)
     wrap_up_seconds = models.PositiveIntegerField(default=0)
     disposition = models.CharField(max_length=24, choices=Disposition.choices, blank=True)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=20_000)
     ticket = models.ForeignKey("tickets.Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="calls")
     first_contact_resolution = models.BooleanField(default=False)
 

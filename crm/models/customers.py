@@ -103,7 +103,7 @@ class NoteFlag(models.TextChoices):
 class Note(TimeStamped):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    body = models.TextField()
+    body = models.TextField(max_length=20_000)
     flag = models.CharField(max_length=16, choices=NoteFlag.choices, blank=True, default=NoteFlag.NONE)
 
     class Meta:

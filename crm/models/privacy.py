@@ -52,7 +52,7 @@ class DataRequest(TimeStamped):
     kind = models.CharField(max_length=8, choices=Kind.choices)
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="data_requests")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    reason = models.TextField(blank=True)
+    reason = models.TextField(blank=True, max_length=10_000)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     due_at = models.DateTimeField(help_text="Erasure runs after the grace period; export at once.")
     completed_at = models.DateTimeField(null=True, blank=True)
