@@ -1,10 +1,12 @@
-"""Denied access leaves an audit event (DESIGN.md invariant 7)."""
+"""Per-request people concerns: the viewer's time zone, and an audit event for denied access (invariant 7)."""
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from agents.services import audit_record
 
@@ -36,3 +38,22 @@ class DeniedAccessAuditMiddleware:
             },
         )
         return response
+
+
+class UserTimeZoneMiddleware:
+    """Times are shown in the viewer's own zone (DESIGN.md invariant 9): activated for each request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        zone = getattr(user, "time_zone", "") if user is not None and user.is_authenticated else ""
+        try:
+            timezone.activate(zoneinfo.ZoneInfo(zone)) if zone else timezone.deactivate()
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django import forms
@@ -42,8 +43,19 @@ class CommentForm(forms.Form):
     is_internal = forms.BooleanField(required=False, initial=True, label="Internal note")
 
 
+class WallClockDateTimeField(forms.DateTimeField):
+    """A date and time as typed, with no zone attached: the service knows whose clock it is (the customer's)."""
+
+    def to_python(self, value: Any) -> datetime | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            return value.replace(tzinfo=None)
+        return forms.fields.BaseTemporalField.to_python(self, str(value).strip())
+
+
 class FollowUpForm(forms.Form):
-    due_at = forms.DateTimeField(
+    due_at = WallClockDateTimeField(
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         help_text="In the customer's time zone.",

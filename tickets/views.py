@@ -212,9 +212,9 @@ def follow_up_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         messages.error(request, "Pick the date and time of the callback.")
         return _back(ticket)
     data = form.cleaned_data
-    due = data["due_at"].replace(tzinfo=None)  # typed in the customer's zone, not the server's
+    # A wall-clock time, typed in the customer's zone; the service places it there (and refuses a skipped one).
     follow_up_services.follow_up_schedule(
-        actor=request.user, ticket=ticket, due_at=due, note=data["note"], reopen_ticket=data["reopen_ticket"]
+        actor=request.user, ticket=ticket, due_at=data["due_at"], note=data["note"], reopen_ticket=data["reopen_ticket"]
     )
     messages.success(request, "Follow-up scheduled.")
     return _back(ticket)

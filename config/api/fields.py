@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 from rest_framework.relations import RelatedField
 
@@ -16,3 +17,18 @@ def scope_related(serializer: serializers.Serializer, **querysets: QuerySet[Any]
         if not isinstance(field, RelatedField):
             raise TypeError(f"{type(serializer).__name__}.{name} is not a related field")
         field.queryset = queryset  # type: ignore[arg-type]  # the stubs type it as a manager descriptor
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """A time that says which instant it is: an ISO 8601 value with ``Z`` or an offset. A wall-clock time
+    without one is refused rather than guessed (it once was read as UTC while the web read it locally)."""
+
+    default_error_messages = {
+        "naive": "Send the time with its offset, e.g. 2026-12-01T10:30:00-05:00 or 2026-12-01T15:30:00Z.",
+    }
+
+    def to_internal_value(self, value: Any) -> Any:
+        parsed = parse_datetime(value) if isinstance(value, str) else None
+        if parsed is not None and parsed.tzinfo is None:
+            self.fail("naive")
+        return super().to_internal_value(value)

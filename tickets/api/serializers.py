@@ -7,7 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from agents.models import User
-from config.api.fields import scope_related
+from config.api.fields import AwareDateTimeField, scope_related
 from crm.selectors import customer_list
 from tickets.models import Channel, Comment, FollowUp, Priority, Ticket
 from tickets.selectors import ticket_list
@@ -75,6 +75,7 @@ class CommentSerializer(serializers.ModelSerializer):
 
 class FollowUpSerializer(serializers.ModelSerializer):
     status = serializers.ChoiceField(choices=FollowUp.Status.choices, required=False)
+    due_at = AwareDateTimeField(help_text="With its UTC offset or Z; a time without one is refused.")
 
     class Meta:
         model = FollowUp

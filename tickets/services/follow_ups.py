@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import time
-import zoneinfo
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,19 +25,13 @@ from agents.services import SYSTEM_ACTOR, audit_record, notification_send
 from config.errors import InvalidTransition, NotAllowed
 from config.events import publish
 from config.redaction import redact_text
+from config.timezones import wall_clock_to_utc
 from tickets import permissions
 from tickets.models import FollowUp, Ticket
 from tickets.services.tickets import ticket_transition_by_system
 
 logger = logging.getLogger(__name__)
 DISPATCH_BATCH = 100
-
-
-def local_to_utc(naive: datetime, time_zone: str) -> datetime:
-    """A wall-clock time in the customer's zone (as the agent typed it) to an aware UTC time."""
-    if timezone.is_aware(naive):
-        return naive
-    return naive.replace(tzinfo=zoneinfo.ZoneInfo(time_zone or "UTC"))
 
 
 def follow_up_schedule(
@@ -70,7 +63,7 @@ def follow_up_schedule(
     if not can_serve_program(owner, program_id):
         raise ValidationError({"owner": [f"{owner.get_username()} does not serve this program."]})
     zone = customer.time_zone if customer is not None else "UTC"
-    due = local_to_utc(due_at, zone)
+    due = wall_clock_to_utc(due_at, zone, field="due_at")
     if due < timezone.now() - timedelta(minutes=1):
         raise ValidationError({"due_at": ["Pick a time in the future."]})
     return FollowUp.objects.create(

@@ -142,3 +142,47 @@ def test_reopening_by_a_due_follow_up_goes_through_the_state_machine(world, tick
     event = ticket.events.filter(kind="status").order_by("-id").first()
     assert (event.old_value, event.new_value, event.actor) == ("pending_customer", "open", None)
     assert ("ticket.updated", {"ticket_id": ticket.pk, "changed": ["status"]}) in heard
+
+
+@pytest.mark.django_db
+def test_a_time_the_clocks_skip_is_refused(world):
+    from django.core.exceptions import ValidationError
+
+    customer = customer_with_phone(world.program_a, time_zone="America/New_York")
+    ticket = ticket_create(actor=world.agent, subject="Callback", customer=customer)
+    with pytest.raises(ValidationError, match="does not exist") as refused:
+        follow_up_schedule(actor=world.agent, ticket=ticket, due_at=datetime(2030, 3, 10, 2, 30))  # spring forward
+    assert "due_at" in refused.value.message_dict
+    assert not FollowUp.objects.exists()
+
+
+@pytest.mark.django_db
+def test_callbacks_are_typed_and_shown_in_the_customers_time_with_its_zone(client, world):
+    world.agent.time_zone = "Europe/Paris"
+    world.agent.save(update_fields=["time_zone"])
+    customer = customer_with_phone(world.program_a, time_zone="America/New_York")
+    ticket = ticket_create(actor=world.agent, subject="Callback", customer=customer)
+    client.force_login(world.agent)
+    client.post(reverse("tickets:follow_up_add", args=[ticket.pk]), {"due_at": "2030-06-03T10:30", "note": ""})
+    follow_up = FollowUp.objects.get()
+    assert follow_up.due_at == datetime(2030, 6, 3, 14, 30, tzinfo=UTC)  # 10:30 in New York (EDT)
+    page = client.get(reverse("crm:customer_detail", args=[customer.pk])).content.decode()
+    assert "10:30 (America/New_York)" in page
+    assert "16:30 your time" in page  # the agent's Paris time
+
+
+@pytest.mark.django_db
+def test_the_api_refuses_a_callback_time_without_offset(world):
+    from rest_framework.test import APIClient
+
+    customer = customer_with_phone(world.program_a, time_zone="America/New_York")
+    api = APIClient()
+    api.force_authenticate(world.agent)
+    naive = api.post("/api/v1/follow-ups/", {"customer": customer.pk, "due_at": "2030-06-03T10:30:00"}, format="json")
+    assert naive.status_code == 400
+    assert "offset" in naive.json()["details"]["due_at"][0]
+    aware = api.post(
+        "/api/v1/follow-ups/", {"customer": customer.pk, "due_at": "2030-06-03T10:30:00-04:00"}, format="json"
+    )
+    assert aware.status_code == 201, aware.json()
+    assert FollowUp.objects.get().due_at == datetime(2030, 6, 3, 14, 30, tzinfo=UTC)
