@@ -7,3 +7,8 @@ from agents import services
 def notification_email(notification_id: int) -> None:
     # acks_late is safe: the service stamps emailed_at under a row lock, so a redelivery sends nothing.
     services.notification_email_send(notification_id=notification_id)
+
+
+@shared_task(name="agents.notification_emails_dispatch", soft_time_limit=110, time_limit=120)
+def notification_emails_dispatch_task() -> int:
+    return services.notification_emails_dispatch()

@@ -1,9 +1,12 @@
 """Domain events: services announce what happened; subscribers (webhooks, ...) react.
 
 A service calls ``publish("ticket.created", program_id=..., payload={...})``
-inside its transaction. Subscribers run only after the transaction commits
-(DESIGN.md invariant 3), so nothing is announced that was rolled back.
-Payloads hold ids and non-personal facts; a subscriber that needs more reads it.
+inside its transaction. Subscribers run right there, in the same transaction, and
+write what they owe as rows (the webhook deliveries are an outbox): a rollback
+takes the event and its rows with it, and a commit keeps both, whatever happens to
+Redis afterwards (DESIGN.md invariants 3 and 11). Anything that leaves the process
+(an HTTP call, an email) happens after commit, from those rows. Payloads hold ids
+and non-personal facts; a subscriber that needs more reads it.
 
 Event names: ``ticket.created``, ``ticket.updated``, ``call.logged``,
 ``approval.requested``, ``approval.decided``, ``follow_up.due``,
@@ -13,10 +16,7 @@ Event names: ``ticket.created``, ``ticket.updated``, ``call.logged``,
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from typing import Any
-
-from django.db import transaction
 
 Subscriber = Callable[[str, int | None, dict[str, Any]], None]
 _subscribers: list[Subscriber] = []
@@ -49,4 +49,4 @@ def publish(event: str, *, program_id: int | None, payload: dict[str, Any]) -> N
     if event not in EVENT_NAMES:
         raise ValueError(f"unknown event {event!r}; add it to config.events.EVENT_NAMES")
     for subscriber in list(_subscribers):
-        transaction.on_commit(partial(subscriber, event, program_id, payload))
+        subscriber(event, program_id, payload)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import time
 from collections.abc import Callable
@@ -52,7 +53,9 @@ def login_failures(username: str, ip: str) -> int:
 def login_failed(username: str, ip: str) -> None:
     key = _login_key(username, ip)
     cache.add(key, 0, timeout=settings.LOGIN_LOCKOUT_SECONDS)
-    cache.incr(key)
+    # Expired in between, or the cache is down: the count starts again (sign-in itself never fails on it).
+    with contextlib.suppress(ValueError):
+        cache.incr(key)
 
 
 def login_reset(username: str, ip: str) -> None:

@@ -141,9 +141,11 @@ REDIS_URL = env.str("REDIS_URL", default="") or embedded.redis_url()
 CELERY_BROKER_URL = embedded.celery_broker_url(embedded.redis_url_with_db(REDIS_URL, 0))
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "config.cache.TolerantRedisCache",
         "LOCATION": embedded.redis_url_with_db(REDIS_URL, 1),
         "KEY_PREFIX": "switchboard",
+        # A Redis that does not answer costs a request at most this long (then the cache degrades).
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
     }
 }
 
@@ -158,13 +160,17 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A task that is not acknowledged within this time is handed to another worker.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 1, "socket_timeout": 2}
+# Enqueueing never holds a request: one quick try, then the outbox row waits for the dispatcher.
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TIMEZONE = "UTC"
 WORKER_HEARTBEAT_INTERVAL = env.float("WORKER_HEARTBEAT_INTERVAL", default=10.0)
 WORKER_HEARTBEAT_MAX_AGE = env.int("WORKER_HEARTBEAT_MAX_AGE", default=60)
 # Each app adds its periodic work below, in a block of its own.
 # How often periodic jobs look for due work (seconds); the jobs themselves claim rows with row locks.
 FOLLOW_UP_DISPATCH_SECONDS = env.float("FOLLOW_UP_DISPATCH_SECONDS", default=15)
+# How often the outbox dispatcher sends webhook deliveries that are due (lost nudges, retries).
+WEBHOOK_DISPATCH_SECONDS = env.float("WEBHOOK_DISPATCH_SECONDS", default=10.0)
 SLA_CHECK_SECONDS = env.float("SLA_CHECK_SECONDS", default=60)
 SLA_WARNING_MINUTES = env.int("SLA_WARNING_MINUTES", default=15)
 ERASURE_GRACE_DAYS = env.int("ERASURE_GRACE_DAYS", default=7)
@@ -180,6 +186,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "approvals-age": {"task": "approvals.approvals_age", "schedule": 60.0},
     "knowledge-review-due": {"task": "knowledge.articles_review_due_remind", "schedule": 3600.0},
     "idempotency-purge": {"task": "integrations.idempotency_records_purge", "schedule": 3600.0},
+    "notification-emails-dispatch": {"task": "agents.notification_emails_dispatch", "schedule": 60.0},
+    "webhooks-dispatch": {"task": "integrations.webhook_deliveries_dispatch", "schedule": WEBHOOK_DISPATCH_SECONDS},
     "data-requests-due": {"task": "crm.data_requests_process_due", "schedule": 300.0},
     # Nightly, off-peak: retention deletes in small batches but still reads a lot.
     "retention": {"task": "crm.retention_run", "schedule": crontab(hour=3, minute=17)},
@@ -277,6 +285,8 @@ WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", default=False)
 # Ports a webhook URL may use (receivers an admin allowed on the private network may use any).
 WEBHOOK_ALLOWED_PORTS = env.list("WEBHOOK_ALLOWED_PORTS", cast=int, default=[80, 443, 8080, 8443])
 WEBHOOK_MAX_FAILURES = env.int("WEBHOOK_MAX_FAILURES", default=8)
+# One delivery is tried this many times (backoff up to an hour between tries), then given up.
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=12)
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
 
 REST_FRAMEWORK = {

@@ -17,9 +17,10 @@ REDIS_TEST_DB = 8 + 2 * _slot
 CELERY_BROKER_URL = embedded.celery_broker_url(embedded.redis_url_with_db(REDIS_URL, REDIS_TEST_DB))
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "config.cache.TolerantRedisCache",
         "LOCATION": embedded.redis_url_with_db(REDIS_URL, REDIS_TEST_DB + 1),
         "KEY_PREFIX": f"switchboard-test-{_slot}",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
     }
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; never outside tests

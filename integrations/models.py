@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.utils import timezone
 
 from agents.models import TimeStamped
 
@@ -76,9 +77,19 @@ class WebhookDelivery(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
+    # The outbox: what the dispatcher sends next, and when it stopped trying.
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    given_up_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(delivered_at__isnull=True, given_up_at__isnull=True),
+                name="integrations_delivery_due",
+            )
+        ]
         verbose_name_plural = "webhook deliveries"
 
     def __str__(self) -> str:

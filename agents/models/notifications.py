@@ -22,10 +22,15 @@ class Notification(TimeStamped):
     dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # The email outbox: set with the notification, cleared when the email went (or cannot go).
+    email_pending = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"], name="agents_notif_inbox")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "-created_at"], name="agents_notif_inbox"),
+            models.Index(fields=["created_at"], condition=models.Q(email_pending=True), name="agents_notif_email_due"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.recipient_id}: {self.title}"

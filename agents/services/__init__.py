@@ -3,6 +3,7 @@
 from agents.services.audit import SYSTEM_ACTOR, audit_record
 from agents.services.notifications import (
     notification_email_send,
+    notification_emails_dispatch,
     notification_mark_all_read,
     notification_mark_read,
     notification_send,
@@ -13,6 +14,7 @@ __all__ = [
     "SYSTEM_ACTOR",
     "audit_record",
     "notification_email_send",
+    "notification_emails_dispatch",
     "notification_mark_all_read",
     "notification_mark_read",
     "notification_send",

@@ -27,7 +27,14 @@ def notification_send(
     Returns ``(notification, created)``. Safe to call twice with the same key: the
     unique constraint makes the second call a no-op, even from another worker.
     """
-    values = {"kind": kind, "title": redact_text(title)[:200], "body": redact_text(body), "url": url}
+    wants_email = bool(settings.EMAIL_NOTIFICATIONS and recipient.email)
+    values = {
+        "kind": kind,
+        "title": redact_text(title)[:200],
+        "body": redact_text(body),
+        "url": url,
+        "email_pending": wants_email,
+    }
     if dedupe_key is None:
         notification = Notification.objects.create(recipient=recipient, **values)
         created = True
@@ -35,7 +42,7 @@ def notification_send(
         notification, created = Notification.objects.get_or_create(
             dedupe_key=dedupe_key, defaults={"recipient": recipient, **values}
         )
-    if created and settings.EMAIL_NOTIFICATIONS and recipient.email:
+    if created and wants_email:
         enqueue_on_commit("agents.notification_email", notification.pk)
     return notification, created
 
@@ -55,7 +62,7 @@ def notification_email_send(*, notification_id: int) -> bool:
         notification = (
             Notification.objects.select_for_update().select_related("recipient").filter(pk=notification_id).first()
         )
-        if notification is None or notification.emailed_at is not None:
+        if notification is None or not notification.email_pending:
             return False
         send_mail(
             subject=f"[Switchboard] {notification.title}",
@@ -64,7 +71,8 @@ def notification_email_send(*, notification_id: int) -> bool:
             recipient_list=[notification.recipient.email],
         )
         notification.emailed_at = timezone.now()
-        notification.save(update_fields=["emailed_at", "updated_at"])
+        notification.email_pending = False
+        notification.save(update_fields=["emailed_at", "email_pending", "updated_at"])
     return True
 
 
@@ -72,3 +80,12 @@ def notification_mark_all_read(*, actor: User) -> int:
     """Marks every unread notification of ``actor`` read; returns how many changed."""
     now = timezone.now()
     return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=now, updated_at=now)
+
+
+def notification_emails_dispatch(*, batch_size: int = 100) -> int:
+    """Beat task: emails every notification still owed one (its task was lost while the broker was down)."""
+    sent = 0
+    pending = Notification.objects.filter(email_pending=True).order_by("created_at").values_list("pk", flat=True)
+    for notification_id in list(pending[:batch_size]):
+        sent += notification_email_send(notification_id=notification_id)
+    return sent

@@ -10,18 +10,19 @@ import hmac
 import http.client
 import ipaddress
 import json
+import logging
 import secrets
 import socket
 import ssl
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from agents.models import Role, User
@@ -33,6 +34,8 @@ from config.queue import enqueue_on_commit
 from config.redaction import refuse_card
 from integrations.models import WebhookDelivery, WebhookSubscription
 from integrations.permissions import can_manage_webhooks
+
+logger = logging.getLogger(__name__)
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
@@ -138,7 +141,9 @@ def webhook_subscribe(*, actor: User, url: str, events: list[str], request: Any 
 
 
 def webhook_fan_out(event: str, program_id: int | None, payload: dict[str, Any]) -> None:
-    """Subscriber of config.events (runs after commit): one delivery row and one task per subscription."""
+    """Subscriber of config.events, inside the publishing transaction: one delivery row (the outbox) per
+    matching subscription, and a nudge to the worker once it commits. Redis may lose the nudge; the
+    dispatcher (``webhook_deliveries_dispatch``) sends whatever is due from the rows."""
     subscriptions = WebhookSubscription.objects.filter(is_active=True, events__contains=[event]).select_related("owner")
     for subscription in subscriptions:
         if program_id is not None and program_id not in served_program_ids(subscription.owner):
@@ -151,12 +156,53 @@ def webhook_fan_out(event: str, program_id: int | None, payload: dict[str, Any])
         enqueue_on_commit("integrations.webhook_deliver", delivery.pk)
 
 
+def _due() -> Any:
+    return WebhookDelivery.objects.filter(
+        delivered_at__isnull=True, given_up_at__isnull=True, next_attempt_at__lte=timezone.now()
+    )
+
+
 def webhook_deliver(*, delivery_id: int) -> bool:
-    """One attempt. Returns True when delivered (2xx); on failure the task retries with backoff."""
-    delivery = WebhookDelivery.objects.select_related("subscription").filter(pk=delivery_id).first()
-    if delivery is None or delivery.delivered_at is not None or not delivery.subscription.is_active:
-        return True
+    """One attempt at one delivery, if it is due and nobody else is sending it. Returns whether it is settled
+    (delivered, given up, or not ours to send now).
+
+    The row is claimed with ``FOR UPDATE SKIP LOCKED`` for the time of the request, and the outcome is
+    stamped in that transaction: the worker's task and the dispatcher never send one delivery at once.
+    """
+    with transaction.atomic():
+        delivery = (
+            _due().select_for_update(skip_locked=True, of=("self",)).select_related("subscription")
+            .filter(pk=delivery_id).first()
+        )  # fmt: skip
+        if delivery is None:
+            return True
+        return _attempt(delivery)
+
+
+def webhook_deliveries_dispatch(*, batch_size: int = 50, time_budget: float = 50.0) -> int:
+    """Beat task: sends every due delivery (new ones whose nudge was lost, and retries), batch by batch."""
+    started, sent = time.monotonic(), 0
+    while time.monotonic() - started < time_budget:
+        with transaction.atomic():
+            batch = list(
+                _due().select_for_update(skip_locked=True, of=("self",)).select_related("subscription")
+                .order_by("next_attempt_at", "id")[:batch_size]
+            )  # fmt: skip
+            for delivery in batch:
+                sent += _attempt(delivery)
+        if len(batch) < batch_size:
+            break
+    if sent:
+        logger.info("webhooks: dispatched %d deliveries", sent)
+    return sent
+
+
+def _attempt(delivery: WebhookDelivery) -> bool:
     subscription = delivery.subscription
+    now = timezone.now()
+    if not subscription.is_active:
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(given_up_at=now, error="subscription disabled")
+        return True
     body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
     timestamp = int(time.time())
     headers = {
@@ -179,20 +225,25 @@ def webhook_deliver(*, delivery_id: int) -> bool:
     except (OSError, http.client.HTTPException) as exc:
         error = str(exc)[:300] or type(exc).__name__
     ok = status is not None and 200 <= status < 300
+    attempts = delivery.attempts + 1
     now = timezone.now()
+    give_up = not ok and attempts >= settings.WEBHOOK_MAX_ATTEMPTS
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
-        attempts=F("attempts") + 1,
+        attempts=attempts,
         status_code=status,
         error=error,
         duration_ms=int((time.monotonic() - started) * 1000),
         last_attempt_at=now,
         delivered_at=now if ok else None,
+        # Exponential backoff: 10 s, 20 s, 40 s, ... at most an hour.
+        next_attempt_at=now + timedelta(seconds=min(10 * 2 ** (attempts - 1), 3600)),
+        given_up_at=now if give_up else None,
     )
     if ok:
         WebhookSubscription.objects.filter(pk=subscription.pk).update(consecutive_failures=0)
     else:
         _record_failure(subscription)
-    return ok
+    return ok or give_up
 
 
 def _record_failure(subscription: WebhookSubscription) -> None:
