@@ -160,7 +160,15 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A task that is not acknowledged within this time is handed to another worker.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 1, "socket_timeout": 2}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
+    # A web process that cannot reach the broker gives up at once (the outbox row stays for the dispatcher).
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+}
 # Enqueueing never holds a request: one quick try, then the outbox row waits for the dispatcher.
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TIMEZONE = "UTC"

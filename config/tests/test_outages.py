@@ -86,22 +86,32 @@ def _request(url: str, *, data: bytes | None = None, headers: dict[str, str] | N
     return status, body, got, time.monotonic() - started
 
 
+class _Browser:
+    """A person's session against the live server: cookies, CSRF tokens, forms."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+    def post_form(self, path: str, fields: dict[str, str]):
+        """GET the page, then POST its form with the CSRF token; (status, body, headers, seconds)."""
+        page = self.opener.open(f"{self.base}{path}", timeout=10).read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        form = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": token}).encode()
+        request = urllib.request.Request(  # noqa: S310 - loopback
+            f"{self.base}{path}", data=form, headers={"Referer": f"{self.base}{path}"}
+        )
+        started = time.monotonic()
+        try:
+            with self.opener.open(request, timeout=10) as response:
+                return response.status, response.read().decode(), response.headers, time.monotonic() - started
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(), error.headers, time.monotonic() - started
+
+
 def _sign_in(base: str, *, username: str = "agent", password: str = "x"):
-    """GET the sign-in page (no database needed), then POST the form with its CSRF token."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(f"{base}/accounts/login/", timeout=10).read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    form = urllib.parse.urlencode({"username": username, "password": password, "csrfmiddlewaretoken": token}).encode()
-    request = urllib.request.Request(  # noqa: S310 - loopback
-        f"{base}/accounts/login/", data=form, headers={"Referer": f"{base}/accounts/login/"}
-    )
-    started = time.monotonic()
-    try:
-        with opener.open(request, timeout=10) as response:
-            return response.status, response.read().decode(), response.headers, time.monotonic() - started
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode(), error.headers, time.monotonic() - started
+    """The sign-in form (the GET needs no database; the POST checks the password in it)."""
+    return _Browser(base).post_form("/accounts/login/", {"username": username, "password": password})
 
 
 def test_a_database_that_does_not_answer_is_a_quick_503_everywhere(server_without_database):
@@ -170,6 +180,7 @@ class _Receiver(BaseHTTPRequestHandler):
 def test_a_broker_outage_loses_nothing_and_answers_every_request(world, tmp_path):
     """Redis stopped under a running site: every request answers, and once Redis is back every webhook
     event and every follow-up goes out exactly once (DESIGN.md invariant 11)."""
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
     from django.db import connection
 
     from conftest import _database_url
@@ -188,6 +199,9 @@ def test_a_broker_outage_loses_nothing_and_answers_every_request(world, tmp_path
         events=["ticket.created", "follow_up.due"], allow_private=True,
     )  # fmt: skip
     _, token = token_create(user=world.integrator, name="telephony")
+    # The live server hashes as production does: give the agent a password it can check without the test hasher.
+    world.agent.password = PBKDF2PasswordHasher().encode("correct-horse-battery", "outagesalt")
+    world.agent.save(update_fields=["password"])
     customer = customer_with_phone(world.program_a)
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_SETTINGS"))}
@@ -222,13 +236,20 @@ def test_a_broker_outage_loses_nothing_and_answers_every_request(world, tmp_path
         follow_up = json.dumps({"customer": customer.pk, "due_at": due, "owner": world.agent.pk}).encode()
         statuses.append(_request(f"{base}/api/v1/follow-ups/", data=follow_up, headers=api)[0])
         statuses.append(_request(f"{base}/api/v1/tickets/", headers=api)[0])
-        statuses.append(_sign_in(base, username="agent", password="correct-horse-battery")[0])
+        browser = _Browser(base)
+        statuses.append(
+            browser.post_form("/accounts/login/", {"username": "agent", "password": "correct-horse-battery"})[0]
+        )
+        form = {"subject": "From the web, during the outage", "priority": "normal", "description": ""}
+        created = browser.post_form(f"/tickets/new/?customer={customer.pk}", form)
+        statuses.append(created[0])
+        assert "From the web, during the outage" in created[1]  # landed on the new ticket's page
         assert [s for s in statuses if s >= 500] == [], statuses
         assert statuses[:6] == [201] * 6, statuses
 
         broker.start()  # Redis is back: the worker and beat reconnect by themselves
         deadline = time.monotonic() + 90
-        expected_tickets = 5
+        expected_tickets = 6  # five through the API, one through the web
         while time.monotonic() < deadline:
             tickets = [b for _, b in _Receiver.deliveries if b["event"] == "ticket.created"]
             reminders = [b for _, b in _Receiver.deliveries if b["event"] == "follow_up.due"]
