@@ -13,6 +13,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.signals import pre_save
@@ -31,12 +32,27 @@ def redact_value(value: Any) -> Any:
     return value
 
 
+MAX_LIST_ITEMS = 50
+
+
 @cache
 def _bounded_text_fields(model: type[models.Model]) -> tuple[tuple[str, int], ...]:
     return tuple(
         (field.attname, field.max_length)
         for field in model._meta.concrete_fields
         if isinstance(field, models.CharField | models.TextField) and field.max_length
+    )
+
+
+@cache
+def _bounded_list_fields(model: type[models.Model]) -> tuple[tuple[str, int], ...]:
+    """Lists of short texts (tags, languages): each item within its base field's ``max_length``."""
+    return tuple(
+        (field.attname, field.base_field.max_length)
+        for field in model._meta.concrete_fields
+        if isinstance(field, ArrayField)
+        and isinstance(field.base_field, models.CharField)
+        and field.base_field.max_length
     )
 
 
@@ -51,6 +67,13 @@ def _refuse_too_long(model: type[models.Model], instance: models.Model) -> None:
             raise ValidationError({name: [f"At most {limit:,} characters (this has {len(value):,})."]})
         if "\x00" in value:  # PostgreSQL text cannot hold it
             raise ValidationError({name: ["Text may not contain NUL characters."]})
+    for name, limit in _bounded_list_fields(model):
+        items = getattr(instance, name, None) or []
+        if len(items) > MAX_LIST_ITEMS:
+            raise ValidationError({name: [f"At most {MAX_LIST_ITEMS} items."]})
+        for item in items:
+            if isinstance(item, str) and (len(item) > limit or "\x00" in item):
+                raise ValidationError({name: [f"Each item at most {limit} characters, without NUL characters."]})
 
 
 def _guard_text(sender: Any, instance: Any, **kwargs: Any) -> None:

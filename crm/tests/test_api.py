@@ -173,3 +173,14 @@ def test_timeline_and_notes(api, world):
     assert created.status_code == 201
     timeline = api.get(f"/api/v1/customers/{customer.pk}/timeline/").json()
     assert [entry["kind"] for entry in timeline] == ["note", "call"]
+
+
+def test_every_text_has_a_limit_named_by_its_field(api, world):
+    long_tag = api.post("/api/v1/customers/", {"name": "A", "tags": ["t" * 41]}, format="json")
+    assert long_tag.status_code == 400
+    assert "tags" in long_tag.json()["details"]
+    customer = customer_with_phone(world.program_a)
+    long_note = api.post(f"/api/v1/customers/{customer.pk}/notes/", {"body": "n" * 20_001}, format="json")
+    assert long_note.status_code == 400
+    assert "body" in long_note.json()["details"]
+    assert not customer.notes.exists()

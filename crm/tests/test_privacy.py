@@ -271,3 +271,21 @@ def test_retention_command_dry_run_changes_nothing(world):
     assert CustomerAccess.objects.count() == 1
     call_command("retention", stdout=StringIO(), stderr=StringIO())
     assert CustomerAccess.objects.count() == 0
+
+
+def test_celery_worker_log_handlers_get_the_redaction_filter():
+    import logging
+
+    from config.celery import _redact_worker_logs
+
+    buffer = StringIO()
+    logger = logging.getLogger("switchboard.worker-test")
+    handler = logging.StreamHandler(buffer)
+    logger.addHandler(handler)
+    try:
+        _redact_worker_logs(logger=logger)  # what Celery's after_setup_logger signal calls
+        logger.warning("read out %s", CARD)
+    finally:
+        logger.removeHandler(handler)
+    assert CARD not in buffer.getvalue()
+    assert "**** **** **** 1111" in buffer.getvalue()
