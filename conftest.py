@@ -128,6 +128,15 @@ def celery_processes(transactional_db: None, settings: Any) -> Iterator[WorkerPr
     _purge_test_broker(settings)
 
 
+def free_port() -> int:
+    """A loopback TCP port nothing listens on right now."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 def _database_url(params: dict[str, Any]) -> str:
     from urllib.parse import quote
 

@@ -10,6 +10,7 @@ including the embedded servers it had to start.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import signal
@@ -88,24 +89,37 @@ def _wait_for_web(url: str, processes: dict[str, subprocess.Popen[bytes]], timeo
     return False
 
 
+def _start(command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    # Each child leads a process group of its own: stopping it (or tidying up after it crashed) reaches the
+    # processes it forked too, such as a killed worker's pool processes, which would otherwise linger.
+    return subprocess.Popen(command, cwd=BASE_DIR, env=env, start_new_session=True)
+
+
+def _signal_group(proc: subprocess.Popen[bytes], signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signum)
+
+
 def _stop(processes: dict[str, subprocess.Popen[bytes]]) -> None:
     for proc in processes.values():
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
+        _signal_group(proc, signal.SIGTERM)
     deadline = time.monotonic() + 15
     for name, proc in processes.items():
         try:
             proc.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             _say(f"{name} did not stop in time; killing it")
-            proc.kill()
+            _signal_group(proc, signal.SIGKILL)
             proc.wait()
+    time.sleep(0.5)  # the forked children answer their group's signal too; then nothing may be left
+    for proc in processes.values():
+        _signal_group(proc, signal.SIGKILL)
 
 
 def main() -> int:
     env, started = _prepare_environment()
     processes: dict[str, subprocess.Popen[bytes]] = {}
-    # Ctrl-C reaches the children through the terminal's process group; we only wait and tidy up.
+    # Ctrl-C reaches us (the children have process groups of their own): we stop them and tidy up.
     stopping = False
 
     def _on_signal(signum: int, frame: object) -> None:
@@ -136,7 +150,7 @@ def main() -> int:
         }  # fmt: skip
         embedded.VAR_DIR.mkdir(parents=True, exist_ok=True)
         for name, command in commands.items():
-            processes[name] = subprocess.Popen(command, cwd=BASE_DIR, env=env)
+            processes[name] = _start(command, env)
         restarts: dict[str, list[float]] = {name: [] for name in commands}
         url = f"http://{HOST}:{PORT}/"
         if _wait_for_web(url + "healthz", processes):
@@ -159,7 +173,8 @@ def main() -> int:
                     break
                 _say(f"{name} exited with code {proc.returncode}; starting it again")
                 restarts[name] = [*recent, time.monotonic()]
-                processes[name] = subprocess.Popen(commands[name], cwd=BASE_DIR, env=env)
+                _signal_group(proc, signal.SIGKILL)  # what the dead child left running
+                processes[name] = _start(commands[name], env)
             time.sleep(0.5)
     except subprocess.CalledProcessError as exc:
         _say(f"setup failed: {' '.join(map(str, exc.cmd))} exited with {exc.returncode}")

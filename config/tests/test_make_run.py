@@ -7,7 +7,6 @@ import http.cookiejar
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,15 +21,9 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from conftest import _database_url
+from conftest import _database_url, free_port
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
@@ -70,9 +63,9 @@ def _wait_for_line(proc: subprocess.Popen[str], pattern: str, seen: list[str], t
     return False
 
 
-def _child(group: int, command: str) -> int:
-    """The pid of the process of ``group`` whose command line contains ``command``."""
-    found = subprocess.run(["pgrep", "-g", str(group), "-f", command], capture_output=True, text=True).stdout.split()
+def _child(parent: int, command: str) -> int:
+    """The pid of the child of ``parent`` whose command line contains ``command``."""
+    found = subprocess.run(["pgrep", "-P", str(parent), "-f", command], capture_output=True, text=True).stdout.split()
     assert found, f"no process runs {command!r}"
     return int(found[0])
 
@@ -94,7 +87,7 @@ def _login(base: str, username: str, password: str) -> tuple[int, str]:
 
 
 def test_make_run_serves_the_product_and_ctrl_c_stops_everything(run_database, settings, tmp_path):
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_SETTINGS"))}
     env.update(
         {
@@ -115,6 +108,7 @@ def test_make_run_serves_the_product_and_ctrl_c_stops_everything(run_database, s
         start_new_session=True,  # Ctrl-C goes to a terminal's whole process group; so does our SIGINT
     )
     output: list[str] = []
+    groups: set[int] = set()
     try:
         assert _wait_for_line(proc, r"Ctrl-C stops everything", output, timeout=240), "".join(output[-40:])
         assert any("Switchboard is running" in line for line in output)
@@ -153,6 +147,9 @@ def test_make_run_serves_the_product_and_ctrl_c_stops_everything(run_database, s
         with urllib.request.urlopen(f"{base}/healthz", timeout=10) as response:  # noqa: S310 - loopback
             assert response.status == 200
         assert _wait_for_line(proc, r"worker1@\S+ ready", output, timeout=90), "".join(output[-40:])
+        # Each child leads its own process group (the killed worker's too): all must be empty at the end.
+        children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+        groups = {int(pid) for pid in children} | {worker}
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGINT)
@@ -165,6 +162,7 @@ def test_make_run_serves_the_product_and_ctrl_c_stops_everything(run_database, s
             output.extend(proc.stdout.read().splitlines(keepends=True))
     assert proc.returncode == 0, "".join(output[-40:])
     assert any("stopped" in line for line in output)
-    # Nothing it started is left behind in its process group.
-    leftovers = subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True, text=True).stdout.split()
-    assert leftovers == []
+    # Nothing it started is left behind: not in its own process group, nor in any child's.
+    for group in {proc.pid, *groups}:
+        leftovers = subprocess.run(["pgrep", "-g", str(group)], capture_output=True, text=True).stdout.split()
+        assert leftovers == [], f"group {group} still has {leftovers}"

@@ -8,7 +8,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -24,19 +23,15 @@ from typing import Any
 
 import pytest
 
+from conftest import free_port
+
 BASE_DIR = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
 def server_without_database(settings) -> Iterator[str]:
     """gunicorn as production runs it, pointed at a PostgreSQL port where nothing listens."""
-    port, dead = _free_port(), _free_port()
+    port, dead = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_SETTINGS"))}
     env.update(
         {
@@ -203,7 +198,7 @@ def test_a_broker_outage_loses_nothing_and_answers_every_request(world, tmp_path
     world.agent.password = PBKDF2PasswordHasher().encode("correct-horse-battery", "outagesalt")
     world.agent.save(update_fields=["password"])
     customer = customer_with_phone(world.program_a)
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_SETTINGS"))}
     env.update(
         {
