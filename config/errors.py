@@ -1,6 +1,6 @@
 """Domain errors raised by services and mapped to responses in one place.
 
-Web views use ``config.web.domain_errors``; the API uses
+Web views use ``config.middleware.DomainErrorMiddleware``; the API uses
 ``config.api.exceptions.exception_handler``.
 """
 
