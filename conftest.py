@@ -128,6 +128,21 @@ def celery_processes(transactional_db: None, settings: Any) -> Iterator[WorkerPr
     _purge_test_broker(settings)
 
 
+@pytest.fixture(scope="session")
+def production_static(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Static files collected as production collects them (hashed names, compressed), for live servers that
+    run with DEBUG off; a directory per test session, so parallel workers never write the same files."""
+    root = tmp_path_factory.mktemp("static")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_SETTINGS"))}
+    env.update({"DEBUG": "false", "SECRET_KEY": "collectstatic-" + "x" * 50, "ALLOWED_HOSTS": "127.0.0.1"})
+    env["STATIC_ROOT"] = str(root)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=BASE_DIR, env=env, check=True,
+    )  # fmt: skip
+    return str(root)
+
+
 def free_port() -> int:
     """A loopback TCP port nothing listens on right now."""
     import socket

@@ -29,13 +29,14 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def server_without_database(settings) -> Iterator[str]:
+def server_without_database(settings, production_static) -> Iterator[str]:
     """gunicorn as production runs it, pointed at a PostgreSQL port where nothing listens."""
     port, dead = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_SETTINGS"))}
     env.update(
         {
             "DATABASE_URL": f"postgres://switchboard@127.0.0.1:{dead}/switchboard",
+            "STATIC_ROOT": production_static,
             "REDIS_URL": settings.REDIS_URL,
             "DEBUG": "false",
             "SECRET_KEY": "outage-test-" + "x" * 50,
@@ -172,7 +173,7 @@ class _Receiver(BaseHTTPRequestHandler):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.celery_worker
-def test_a_broker_outage_loses_nothing_and_answers_every_request(world, tmp_path):
+def test_a_broker_outage_loses_nothing_and_answers_every_request(world, tmp_path, production_static):
     """Redis stopped under a running site: every request answers, and once Redis is back every webhook
     event and every follow-up goes out exactly once (DESIGN.md invariant 11)."""
     from django.contrib.auth.hashers import PBKDF2PasswordHasher
@@ -205,7 +206,7 @@ def test_a_broker_outage_loses_nothing_and_answers_every_request(world, tmp_path
             "DATABASE_URL": _database_url(connection.settings_dict), "REDIS_URL": broker.url, "DEBUG": "false",
             "SECRET_KEY": "outage-test-" + "x" * 50, "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false",
             "CSRF_COOKIE_SECURE": "false", "SESSION_COOKIE_SECURE": "false", "WEBHOOK_DISPATCH_SECONDS": "1",
-            "FOLLOW_UP_DISPATCH_SECONDS": "1", "PYTHONUNBUFFERED": "1",
+            "FOLLOW_UP_DISPATCH_SECONDS": "1", "PYTHONUNBUFFERED": "1", "STATIC_ROOT": production_static,
         }
     )  # fmt: skip
     python = sys.executable
