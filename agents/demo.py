@@ -7,7 +7,7 @@ from typing import Any, TextIO
 from django.db import transaction
 
 from agents.models import Membership, Program, ProgramPhoneNumber, Role, Team, User
-from agents.permissions import has_admin_site_access
+from agents.permissions import has_admin_site_access, role_signs_in_with_password
 
 DEMO_PASSWORD = "switchboard-demo"
 
@@ -53,7 +53,14 @@ USERS = [
 
 
 def demo_logins() -> list[tuple[str, str]]:
-    return [(username, role.label) for username, role, *_ in USERS]
+    """Who to sign in as, with what they are; a service account says how it is used instead."""
+    return [
+        (
+            username,
+            role.label if role_signs_in_with_password(role) else f"{role.label}: API token only (create_api_token)",
+        )
+        for username, role, *_ in USERS
+    ]
 
 
 @transaction.atomic

@@ -92,9 +92,13 @@ def can_use_workspace(user: Actor | None) -> TypeGuard[User]:
     return is_active_user(user) and user.role in FRONT_LINE
 
 
-def can_sign_in_with_password(user: Actor | None) -> bool:
+def role_signs_in_with_password(role: str) -> bool:
     """People sign in to the web UI; integrators are service accounts with API tokens only."""
-    return is_active_user(user) and user.role != Role.INTEGRATOR
+    return role != Role.INTEGRATOR
+
+
+def can_sign_in_with_password(user: Actor | None) -> bool:
+    return is_active_user(user) and role_signs_in_with_password(user.role)
 
 
 def can_use_api(user: Actor | None) -> TypeGuard[User]:
