@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from config.hooks import app_hooks
+
 Subscriber = Callable[[str, int | None, dict[str, Any]], None]
 _subscribers: list[Subscriber] = []
 
@@ -34,7 +36,7 @@ EVENT_NAMES = (
 
 
 def subscribe(subscriber: Subscriber) -> Subscriber:
-    """Register a subscriber (usually from an AppConfig.ready); usable as a decorator."""
+    """Register a subscriber at run time (tests); apps list theirs as ``event_subscribers`` on their AppConfig."""
     if subscriber not in _subscribers:
         _subscribers.append(subscriber)
     return subscriber
@@ -48,5 +50,6 @@ def unsubscribe(subscriber: Subscriber) -> None:
 def publish(event: str, *, program_id: int | None, payload: dict[str, Any]) -> None:
     if event not in EVENT_NAMES:
         raise ValueError(f"unknown event {event!r}; add it to config.events.EVENT_NAMES")
-    for subscriber in list(_subscribers):
+    # Apps subscribe by naming callables in ``event_subscribers`` on their AppConfig (config.hooks).
+    for subscriber in [*app_hooks("event_subscribers"), *_subscribers]:
         subscriber(event, program_id, payload)

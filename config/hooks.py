@@ -9,7 +9,8 @@ An app lists dotted paths of callables under a hook name on its AppConfig::
 and the lower app asks ``app_hooks("customer_panels")``. The hooks used today:
 ``customer_panels``, ``customer_timeline_sources``, ``workspace_panels``,
 ``ticket_panels``, ``call_panels`` (see ``config.pages``), ``retention_planners``
-(see ``crm.services.retention``) and ``customer_related_counts`` (see ``crm.views``).
+(see ``crm.services.retention``), ``customer_search_sources`` (see ``crm.selectors``),
+``customer_open_tickets`` (see ``crm.views``) and ``event_subscribers`` (see ``config.events``).
 """
 
 from __future__ import annotations

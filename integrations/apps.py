@@ -5,9 +5,5 @@ class IntegrationsConfig(AppConfig):
     name = "integrations"
     verbose_name = "Integrations"
 
-    def ready(self) -> None:
-        # Integrations learn about the rest of the product only from domain events (DESIGN.md, layers).
-        from config.events import subscribe
-        from integrations.services.webhooks import webhook_fan_out
-
-        subscribe(webhook_fan_out)
+    # Integrations learn about the rest of the product only from domain events (DESIGN.md, layers).
+    event_subscribers = ["integrations.services.webhooks.webhook_fan_out"]
