@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -141,30 +142,24 @@ class ApprovalViewSet(
             raise Http404
         return found
 
+    def _decide(self, request: Request, decide: Callable[..., ApprovalRequest]) -> Response:
+        note = DecisionSerializer(data=request.data)
+        note.is_valid(raise_exception=True)
+        approval = decide(actor=api_actor(request), request=self.get_object(), note=note.validated_data.get("note", ""))
+        return self._respond(approval)
+
     def _respond(self, approval: ApprovalRequest) -> Response:
         return Response(ApprovalSerializer(approval, context={"request": self.request}).data)
 
     @extend_schema(summary="Approve (409 if already decided)", request=DecisionSerializer, responses=ApprovalSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
-        note = DecisionSerializer(data=request.data)
-        note.is_valid(raise_exception=True)
-        return self._respond(
-            approval_approve(
-                actor=api_actor(request), request=self.get_object(), note=note.validated_data.get("note", "")
-            )
-        )
+        return self._decide(request, approval_approve)
 
     @extend_schema(summary="Reject with a reason (409 if already decided)", request=DecisionSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str | None = None) -> Response:
-        note = DecisionSerializer(data=request.data)
-        note.is_valid(raise_exception=True)
-        return self._respond(
-            approval_reject(
-                actor=api_actor(request), request=self.get_object(), note=note.validated_data.get("note", "")
-            )
-        )
+        return self._decide(request, approval_reject)
 
     @extend_schema(summary="Withdraw your own pending request", request=None)
     @action(detail=True, methods=["post"])
