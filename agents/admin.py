@@ -8,7 +8,17 @@ from django.http import HttpRequest
 
 from agents import permissions, services
 from agents.http import signed_in_user
-from agents.models import AuditEvent, Membership, Notification, Program, ProgramPhoneNumber, Team, User
+from agents.models import (
+    AgentStateSpan,
+    AuditEvent,
+    BreakReason,
+    Membership,
+    Notification,
+    Program,
+    ProgramPhoneNumber,
+    Team,
+    User,
+)
 
 
 class ProgramPhoneNumberInline(admin.TabularInline):
@@ -94,3 +104,32 @@ class NotificationAdmin(admin.ModelAdmin):
     list_select_related = ["recipient"]
     raw_id_fields = ["recipient"]
     readonly_fields = ["dedupe_key", "emailed_at"]
+
+
+@admin.register(BreakReason)
+class BreakReasonAdmin(admin.ModelAdmin):
+    """Each program's reasons for a break; agents choose one in the top bar."""
+
+    list_display = ["label", "code", "program", "is_active"]
+    list_filter = ["program", "is_active"]
+    prepopulated_fields = {"code": ["label"]}
+
+
+@admin.register(AgentStateSpan)
+class AgentStateSpanAdmin(admin.ModelAdmin):
+    """Who was in which state when: the record occupancy is measured from. Read-only."""
+
+    list_display = ["user", "state", "reason", "started_at", "ended_at", "source"]
+    list_filter = ["state", "source"]
+    search_fields = ["user__username"]
+    list_select_related = ["user", "reason"]
+    date_hierarchy = "started_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,13 +1,37 @@
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
+from agents.models import AgentState, User
 from agents.navigation import nav_for
-from agents.selectors import notification_unread_count
+from agents.permissions import can_use_workspace
+from agents.selectors import agent_desk, notification_unread_count
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    return {"nav_items": nav_for(user), "unread_notifications": notification_unread_count(actor=user)}
+    context = {
+        "nav_items": nav_for(user),
+        "unread_notifications": notification_unread_count(actor=user),
+        "push_url": settings.PUSH_URL,
+        "push_port": settings.PUSH_PORT,
+    }
+    if can_use_workspace(user):
+        context.update(state_menu_context(user))
+    return context
+
+
+def state_menu_context(user: User) -> dict[str, object]:
+    """What the top bar's state menu shows: the current state and the choices (one query)."""
+    desk = agent_desk(agent=user)
+    state = desk["state"]
+    current = f"break:{desk['reason']}" if desk["reason"] else state
+    choices = [(AgentState.AVAILABLE.value, "Available")]
+    choices += [(f"break:{r['code']}", f"Break: {r['label']}") for r in desk["reasons"]] or [("break", "Break")]
+    choices.append((AgentState.OFFLINE.value, "Offline"))
+    if state in (AgentState.ON_CALL, AgentState.WRAP_UP):
+        choices.insert(0, (state, AgentState(state).label))
+    return {"agent_state": state, "agent_state_value": current, "agent_state_choices": choices}

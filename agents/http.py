@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.middleware import HtmxDetails
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.request import Request
@@ -32,3 +33,11 @@ def signed_in_user(request: HttpRequest) -> User:
     if not isinstance(user, User) or not user.is_authenticated:
         raise PermissionDenied("Sign in first.")
     return user
+
+
+def redirect_to_next(request: HttpRequest, fallback: str = "/") -> HttpResponseRedirect:
+    """Back to the page a plain form came from (its ``next`` field), when that is a page of this site."""
+    target = request.POST.get("next", "") or request.GET.get("next", "")
+    if not target or not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = fallback
+    return HttpResponseRedirect(target)

@@ -155,3 +155,26 @@ def can_supervise_team(user: Actor | None, team: Team) -> bool:
     if user.role == Role.SUPERVISOR:
         return team.memberships.filter(user=user, is_supervisor=True).exists()
     return False
+
+
+def can_set_agent_state(actor: Actor | None, agent: User) -> bool:
+    """The agent itself; telephony or a supervisor, manager or admin serving one of the agent's programs.
+
+    Reading an agent's state is the same question: who may not set it has no business watching it.
+    """
+    if not is_active_user(actor) or not agent.is_active:
+        return False
+    if actor.pk == agent.pk:
+        return actor.role in FRONT_LINE
+    if is_admin(actor):
+        return True
+    if actor.role in {Role.INTEGRATOR, Role.MANAGER}:
+        return bool(served_program_ids(actor) & served_program_ids(agent))
+    if actor.role == Role.SUPERVISOR:
+        # Two filter() calls, two joins: the supervisor's membership and the agent's, in the same team.
+        return (
+            Team.objects.filter(memberships__user=actor, memberships__is_supervisor=True)
+            .filter(memberships__user=agent)
+            .exists()
+        )
+    return False

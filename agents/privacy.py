@@ -19,6 +19,8 @@ POLICIES = {
     "agents.ProgramPhoneNumber": Policy(not_personal=("number", "label")),
     "agents.Team": Policy(not_personal=("name", "slug")),
     "agents.Membership": Policy(),
+    "agents.BreakReason": Policy(not_personal=("code", "label")),
+    "agents.AgentStateSpan": Policy(not_personal=("state", "source")),
     "agents.AuditEvent": Policy(not_personal=("action", "actor_label", "object_type", "object_id", "data")),
     "agents.Notification": Policy(free_text=("title", "body"), not_personal=("kind", "url", "dedupe_key")),
 }

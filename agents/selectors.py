@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from typing import Any
 
-from agents.models import Notification, Program, Team, User
+from django.contrib.postgres.expressions import ArraySubquery
+from django.core.exceptions import ValidationError
+from django.db.models import BooleanField, F, Func, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import JSONObject
+
+from agents import permissions
+from agents.models import AgentState, AgentStateSpan, BreakReason, Membership, Notification, Program, Role, Team, User
 from agents.permissions import Actor, served_program_ids
 
 
@@ -92,3 +97,79 @@ def team_get(*, pk: object) -> Team | None:
 
 def user_list_active() -> QuerySet[User]:
     return User.objects.filter(is_active=True)
+
+
+def agent_state_current(*, agent: User) -> AgentStateSpan | None:
+    """The agent's open state span (None: never signed in since states exist, i.e. offline)."""
+    return AgentStateSpan.objects.filter(user=agent, ended_at__isnull=True).select_related("reason").first()
+
+
+def team_agent_states(*, actor: Actor) -> list[dict[str, Any]]:
+    """The members of the teams the actor supervises (managers: of its programs; admins: all), each
+    with its state now, for the supervisor's floor view. One query."""
+    if not permissions.is_active_user(actor) or actor.role not in {Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}:
+        return []
+    teams = Team.objects.filter(is_active=True)
+    if actor.role == Role.SUPERVISOR:
+        teams = teams.filter(memberships__user=actor, memberships__is_supervisor=True)
+    elif not permissions.is_admin(actor):
+        teams = teams.filter(programs__in=served_program_ids(actor))
+    open_span = AgentStateSpan.objects.filter(user=OuterRef("user_id"), ended_at__isnull=True)
+    members = (
+        Membership.objects.filter(team__in=teams, user__is_active=True, user__role=Role.AGENT)
+        .annotate(
+            state=Subquery(open_span.values("state")[:1]),
+            since=Subquery(open_span.values("started_at")[:1]),
+            reason=Subquery(open_span.values("reason__label")[:1]),
+        )
+        .values(
+            "team__name", "user_id", "user__username", "user__first_name", "user__last_name", "state", "since", "reason"
+        )
+        .order_by("team__name", "user__username")
+        .distinct()
+    )
+    labels = dict(AgentState.choices)
+    return [
+        {
+            "team": row["team__name"],
+            "username": row["user__username"],
+            "name": f"{row['user__first_name']} {row['user__last_name']}".strip() or row["user__username"],
+            "state": row["state"] or AgentState.OFFLINE,
+            "label": labels[row["state"] or AgentState.OFFLINE],
+            "reason": row["reason"] or "",
+            "since": row["since"],
+        }
+        for row in members
+    ]
+
+
+def break_reasons_for(agent: User) -> list[BreakReason]:
+    """The active break reasons of the programs the agent serves."""
+    return list(BreakReason.objects.filter(program_id__in=served_program_ids(agent), is_active=True).order_by("label"))
+
+
+def agent_desk(*, agent: User) -> dict[str, Any]:
+    """The top bar's state menu in one query: the agent's state now (offline when none) and the break
+    reasons of the programs it serves (``agents_user_serves``, the one definition of "serves")."""
+    open_span = AgentStateSpan.objects.filter(user=OuterRef("pk"), ended_at__isnull=True)
+    serves = Func(Value(agent.pk), F("program_id"), function="agents_user_serves", output_field=BooleanField())
+    reasons = BreakReason.objects.filter(serves, is_active=True)
+    row = (
+        User.objects.filter(pk=agent.pk)
+        .annotate(
+            span_state=Subquery(open_span.values("state")[:1]),
+            span_since=Subquery(open_span.values("started_at")[:1]),
+            span_reason=Subquery(open_span.values("reason__code")[:1]),
+            reasons=ArraySubquery(reasons.order_by("label").values(pair=JSONObject(code="code", label="label"))),
+        )
+        .values("span_state", "span_since", "span_reason", "reasons")
+        .first()
+    )
+    if row is None:
+        return {"state": AgentState.OFFLINE, "since": None, "reason": "", "reasons": []}
+    return {
+        "state": row["span_state"] or AgentState.OFFLINE,
+        "since": row["span_since"],
+        "reason": row["span_reason"] or "",
+        "reasons": row["reasons"] or [],
+    }

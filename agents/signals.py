@@ -8,8 +8,9 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from agents.models import User
-from agents.services import audit_record
+from agents.models import AgentState, User
+from agents.permissions import FRONT_LINE
+from agents.services import agent_state_set, audit_record
 
 
 @receiver(user_logged_in)
@@ -21,6 +22,8 @@ def audit_login(sender: object, request: HttpRequest | None, user: User, **kwarg
 def audit_logout(sender: object, request: HttpRequest | None, user: User | None, **kwargs: Any) -> None:
     if user is not None:
         audit_record(action="auth.logout", actor=user, obj=user, request=request)
+        if user.role in FRONT_LINE:
+            agent_state_set(actor=None, agent=user, state=AgentState.OFFLINE, source="logout")
 
 
 @receiver(user_login_failed)

@@ -12,3 +12,8 @@ def notification_email(notification_id: int) -> None:
 @shared_task(name="agents.notification_emails_dispatch", soft_time_limit=110, time_limit=120)
 def notification_emails_dispatch_task() -> int:
     return services.notification_emails_dispatch()
+
+
+@shared_task(name="agents.agent_states_sweep_idle", soft_time_limit=50, time_limit=60)
+def agent_states_sweep_idle_task() -> int:
+    return services.agent_states_sweep_idle()

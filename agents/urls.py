@@ -1,6 +1,6 @@
 from django.urls import path
 
-from agents.views import notifications
+from agents.views import notifications, states
 
 app_name = "agents"
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("notifications/badge/", notifications.notification_badge, name="notification_badge"),
     path("notifications/read-all/", notifications.notification_read_all, name="notification_read_all"),
     path("notifications/<int:pk>/read/", notifications.notification_read, name="notification_read"),
+    path("me/state/", states.agent_state_menu, name="agent_state_menu"),
+    path("me/state/change/", states.agent_state_change, name="agent_state_change"),
 ]

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "channels",
     *PROJECT_APPS,
 ]
 
@@ -115,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "agents.context_processors.navigation",
+                "crm.context_processors.call_bar",
             ],
         },
     },
@@ -149,6 +151,32 @@ CACHES = {
     }
 }
 
+# --- Push to the browser (Django Channels over Redis) -------------------------
+
+ASGI_APPLICATION = "config.asgi.application"
+# The push server's address as the browser sees it. Empty: the page's own host on PUSH_PORT
+# (what `make run` starts); behind a proxy set e.g. wss://support.example.com/ws/push/.
+PUSH_URL = env.str("SWITCHBOARD_PUSH_URL", default="")
+PUSH_PORT = env.int("SWITCHBOARD_PUSH_PORT", default=8001)
+
+
+def channel_layers(url: str, prefix: str) -> dict[str, dict[str, object]]:
+    return {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                # A Redis that does not answer drops the push (pages catch up), it never holds a request.
+                "hosts": [{"address": url, "socket_connect_timeout": 0.5, "socket_timeout": 1.0}],
+                "prefix": prefix,
+                "capacity": 200,
+                "expiry": 30,
+            },
+        }
+    }
+
+
+CHANNEL_LAYERS = channel_layers(embedded.redis_url_with_db(REDIS_URL, 2), "switchboard")
+
 # --- Celery -------------------------------------------------------------------
 
 CELERY_TASK_SERIALIZER = "json"
@@ -179,6 +207,8 @@ WORKER_HEARTBEAT_MAX_AGE = env.int("WORKER_HEARTBEAT_MAX_AGE", default=60)
 FOLLOW_UP_DISPATCH_SECONDS = env.float("FOLLOW_UP_DISPATCH_SECONDS", default=15)
 # How often the outbox dispatcher sends webhook deliveries that are due (lost nudges, retries).
 WEBHOOK_DISPATCH_SECONDS = env.float("WEBHOOK_DISPATCH_SECONDS", default=10.0)
+# An available agent (or one on a break) with no open tab for this long goes offline.
+AGENT_IDLE_MINUTES = env.int("AGENT_IDLE_MINUTES", default=15)
 SLA_CHECK_SECONDS = env.float("SLA_CHECK_SECONDS", default=60)
 SLA_WARNING_MINUTES = env.int("SLA_WARNING_MINUTES", default=15)
 ERASURE_GRACE_DAYS = env.int("ERASURE_GRACE_DAYS", default=7)
@@ -190,6 +220,7 @@ APPROVAL_EXPIRE_AFTER_MINUTES = env.int("APPROVAL_EXPIRE_AFTER_MINUTES", default
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "worker-heartbeat": {"task": "config.tasks.heartbeat", "schedule": WORKER_HEARTBEAT_INTERVAL},
     "follow-ups-due": {"task": "tickets.follow_ups_deliver_due", "schedule": FOLLOW_UP_DISPATCH_SECONDS},
+    "agent-states-idle": {"task": "agents.agent_states_sweep_idle", "schedule": 60.0},
     "sla-check": {"task": "tickets.sla_check", "schedule": SLA_CHECK_SECONDS},
     "approvals-age": {"task": "approvals.approvals_age", "schedule": 60.0},
     "knowledge-review-due": {"task": "knowledge.articles_review_due_remind", "schedule": 3600.0},

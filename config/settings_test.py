@@ -8,7 +8,7 @@ import os
 
 from config import embedded
 from config.settings import *  # noqa: F403
-from config.settings import REDIS_URL
+from config.settings import REDIS_URL, channel_layers
 
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
 _slot = int(_worker.removeprefix("gw") or 0) if _worker.startswith("gw") else 0
@@ -24,3 +24,4 @@ CACHES = {
     }
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; never outside tests
+CHANNEL_LAYERS = channel_layers(embedded.redis_url_with_db(REDIS_URL, REDIS_TEST_DB), f"switchboard-test-{_slot}")

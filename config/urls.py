@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from config import views
 
 api_v1 = [
+    path("", include("agents.api.urls")),
     path("", include("crm.api.urls")),
     path("", include("tickets.api.urls")),
     path("", include("knowledge.api.urls")),

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from agents.http import signed_in_user
 from crm.models import (
     Call,
+    CallEvent,
     Customer,
     CustomerAccess,
     CustomerEmail,
@@ -19,6 +20,7 @@ from crm.models import (
     Note,
     Organization,
     RetentionPolicy,
+    WrapUpCode,
 )
 
 
@@ -59,14 +61,42 @@ class NoteAdmin(admin.ModelAdmin):
     raw_id_fields = ["customer", "author"]
 
 
+class CallEventInline(admin.TabularInline):
+    """What telephony reported: evidence, read-only (the call's figures are replayed from it)."""
+
+    model = CallEvent
+    extra = 0
+    readonly_fields = ("event", "at", "agent", "received_at")
+    fields = readonly_fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 @admin.register(Call)
 class CallAdmin(admin.ModelAdmin):
-    list_display = ["started_at", "direction", "program", "customer", "agent", "disposition", "talk_seconds"]
-    list_filter = ["program", "direction", "disposition", "first_contact_resolution"]
+    list_display = ["started_at", "direction", "program", "customer", "agent", "state", "wrap_up_code", "talk_seconds"]
+    list_filter = ["program", "direction", "state", "disposition", "first_contact_resolution"]
+    inlines = [CallEventInline]
+    readonly_fields = [
+        "state", "queued_at", "answered_at", "ended_at", "wrap_up_done_at", "wait_seconds", "talk_seconds",
+        "hold_seconds", "wrap_up_seconds", "transferred",
+    ]  # fmt: skip
     search_fields = ["external_id", "phone_number", "customer__name"]
     list_select_related = ["program", "customer", "agent"]
     raw_id_fields = ["customer", "agent", "ticket"]
     date_hierarchy = "started_at"
+
+
+@admin.register(WrapUpCode)
+class WrapUpCodeAdmin(admin.ModelAdmin):
+    """Each program's own call outcomes; agents pick one before they are available again."""
+
+    list_display = ["label", "code", "program", "resolves", "is_active", "position"]
+    list_filter = ["program", "is_active"]
+    list_editable = ["is_active", "position"]
+    prepopulated_fields = {"code": ["label"]}
 
 
 @admin.register(CustomerAccess)

@@ -6,7 +6,7 @@ from typing import Any, cast
 
 from django import forms
 
-from crm.models import CallDirection, Disposition, NoteFlag
+from crm.models import Call, CallDirection, NoteFlag, WrapUpCode
 
 
 class CustomerForm(forms.Form):
@@ -41,19 +41,24 @@ class NoteForm(forms.Form):
 
 class CallStartForm(forms.Form):
     direction = forms.ChoiceField(choices=CallDirection.choices, initial=CallDirection.INBOUND)
-    phone_number = forms.CharField(max_length=40, required=False)
-
-
-class CallFinishForm(forms.Form):
-    disposition = forms.ChoiceField(choices=[("", "Outcome..."), *list(Disposition.choices)])
-    notes = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 4, "autofocus": True, "placeholder": "Call notes"})
+    phone_number = forms.CharField(
+        max_length=40, required=False, widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"})
     )
-    first_contact_resolution = forms.BooleanField(required=False, label="Resolved on first contact")
-    ticket = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Attach to ticket")
 
-    def __init__(self, *args: Any, open_tickets: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+
+class CallWrapUpForm(forms.Form):
+    """The end of the agent's work on a call: the program's wrap-up code, first contact, notes, ticket."""
+
+    notes = forms.CharField(required=False, max_length=20_000, widget=forms.Textarea(attrs={"rows": 3}))
+    wrap_up_code = forms.ModelChoiceField(queryset=WrapUpCode.objects.none(), required=False, label="Wrap-up code")
+    first_contact_resolution = forms.BooleanField(required=False, label="Resolved on first contact")
+    ticket = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Link to ticket")
+
+    def __init__(self, *args: Any, call: Call, open_tickets: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
+        code_field = cast(forms.ModelChoiceField, self.fields["wrap_up_code"])
+        code_field.queryset = WrapUpCode.objects.filter(program_id=call.program_id, is_active=True)
+        code_field.empty_label = "Choose..."
         self.open_tickets = {ticket.pk: ticket for ticket in open_tickets}
         cast(forms.ChoiceField, self.fields["ticket"]).choices = [("", "No ticket")] + [
             (ticket.pk, f"{ticket.number} {ticket.subject}") for ticket in open_tickets

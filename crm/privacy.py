@@ -14,11 +14,14 @@ POLICIES = {
     "crm.CustomerAccess": Policy(customer="customer"),
     "crm.Call": Policy(
         personal=("phone_number",),
-        free_text=("notes",),
-        not_personal=("external_id", "direction", "dialed_number", "disposition"),
+        free_text=("notes", "notes_draft"),
+        not_personal=("external_id", "direction", "dialed_number", "disposition", "state"),
         no_cards=("external_id",),
         customer="customer",
     ),
+    # A call's events carry no personal data of their own; they go with the call.
+    "crm.CallEvent": Policy(not_personal=("event",)),
+    "crm.WrapUpCode": Policy(not_personal=("code", "label")),
     "crm.RetentionPolicy": Policy(not_personal=("target", "action")),
     "crm.DataRequest": Policy(free_text=("reason",), not_personal=("kind", "status", "export"), customer="customer"),
 }

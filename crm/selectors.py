@@ -17,7 +17,7 @@ from agents.models import Program
 from agents.permissions import Actor, home_region, served_program_ids
 from agents.selectors import program_for_dialed_number
 from config.hooks import app_hooks
-from crm.models import Call, Customer, CustomerEmail, CustomerPhone, Note, NoteFlag
+from crm.models import Call, Customer, CustomerEmail, CustomerPhone, Note, NoteFlag, WrapUpCode
 from crm.phones import digits, looks_like_phone, try_normalize_phone
 
 # Below this similarity a name is not offered as a match.
@@ -235,3 +235,7 @@ def call_list_for_ticket(*, actor: Actor, ticket_id: int, limit: int = 20) -> li
     """The calls linked to a ticket, newest first (the ticket page)."""
     calls = Call.objects.filter(program_id__in=served_program_ids(actor), ticket_id=ticket_id)
     return list(calls.select_related("agent").order_by("-started_at")[:limit])
+
+
+def wrap_up_code_list(*, actor: Actor) -> QuerySet[WrapUpCode]:
+    return WrapUpCode.objects.filter(program_id__in=served_program_ids(actor)).order_by("program", "position", "label")

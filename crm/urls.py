@@ -14,6 +14,11 @@ urlpatterns = [
     path("customers/<int:pk>/notes/", views.note_add, name="note_add"),
     path("customers/<int:pk>/calls/start/", views.call_start, name="call_start"),
     path("calls/<int:pk>/", views.call_detail, name="call_detail"),
-    path("calls/<int:pk>/finish/", views.call_finish, name="call_finish"),
+    path("calls/live/", views.call_bar, name="call_bar"),
+    path("calls/<int:pk>/action/", views.call_action, name="call_action"),
+    path("calls/<int:pk>/notes/", views.call_notes, name="call_notes"),
+    path("calls/<int:pk>/caller/", views.call_caller, name="call_caller"),
+    path("calls/<int:pk>/wrap-up/", views.call_wrap_up_view, name="call_wrap_up"),
+    path("calls/<int:pk>/side/", views.call_side_panels, name="call_side_panels"),
     path("data-requests/<int:pk>/export.json", views.data_export, name="data_export"),
 ]

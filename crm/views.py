@@ -11,19 +11,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import trigger_client_event
 
 from agents.decorators import role_required
-from agents.http import AuthenticatedRequest
+from agents.http import AuthenticatedRequest, redirect_to_next
 from agents.permissions import Actor, can_use_workspace, is_admin
 from agents.selectors import program_for_new_record, program_list
 from config.hooks import app_hooks
 from config.pages import panels_for, panels_from, timeline_for, workspace_panels_for
 from config.pages import parse_before as _before
 from crm import selectors
-from crm.forms import CallFinishForm, CallStartForm, CustomerForm, NoteForm
-from crm.models import Customer, DataRequest
-from crm.services.calls import call_log_finish, call_log_start
+from crm.forms import CallStartForm, CallWrapUpForm, CustomerForm, NoteForm
+from crm.models import LIVE_STATES, Call, Customer, DataRequest
 from crm.services.customers import (
     DuplicateCustomer,
     EmailInput,
@@ -33,6 +32,14 @@ from crm.services.customers import (
     customer_update,
 )
 from crm.services.erasure import data_export_download
+from crm.services.live_calls import (
+    call_answer,
+    call_notes_draft_save,
+    call_set_customer,
+    call_step,
+    call_wrap_up,
+    live_call_for,
+)
 from crm.services.notes import note_create
 
 TIMELINE_PAGE = 20
@@ -68,6 +75,9 @@ def workspace(request: AuthenticatedRequest) -> HttpResponse:
 def customer_list(request: AuthenticatedRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     matches = selectors.customer_search(actor=request.user, query=query) if query else []
+    if len(matches) == 1 and not request.htmx:
+        # Enter in the search box with one match: the agent wants the customer, not a list of one.
+        return redirect("crm:customer_detail", pk=matches[0].customer.pk)
     template = "crm/_search_results.html" if request.htmx else "crm/customer_list.html"
     return render(request, template, {"query": query, "matches": matches})
 
@@ -238,6 +248,56 @@ def note_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect("crm:customer_detail", pk=customer.pk)
 
 
+# --- The call bar: on every page while the agent has a live call ------------------------------
+
+
+def call_bar_context(request: AuthenticatedRequest, call: Call | None) -> dict[str, Any]:
+    """What the call bar shows: the call, the caller (or the matches for its number), the wrap-up form."""
+    if call is None:
+        return {"live_call": None}
+    matches: list[Customer] = []
+    if call.customer_id is None and call.phone_number:
+        matches = [
+            c
+            for c in selectors.customer_lookup(actor=request.user, phone=call.phone_number)
+            if c.program_id == call.program_id
+        ][:5]
+    open_tickets = _open_tickets(call.customer, request.user) if call.customer else []
+    return {
+        "live_call": call,
+        "caller_matches": matches,
+        "wrap_up_form": CallWrapUpForm(call=call, open_tickets=open_tickets, initial={"notes": call.notes_draft}),
+    }
+
+
+def _call_bar(request: AuthenticatedRequest, call: Call | None = None, *, status: int = 200) -> HttpResponse:
+    if call is None or call.state not in LIVE_STATES:
+        call = live_call_for(request.user)
+    return render(request, "crm/_call_bar.html", call_bar_context(request, call), status=status)
+
+
+def _after_call_action(request: AuthenticatedRequest, call: Call | None) -> HttpResponse:
+    """htmx: the new call bar; a plain form post (no JavaScript): back to the page the agent was on."""
+    if request.htmx:
+        return _call_bar(request, call)
+    return redirect_to_next(request)
+
+
+def _live_call_or_404(request: AuthenticatedRequest, pk: int) -> Call:
+    call = selectors.call_get(actor=request.user, pk=pk)
+    if call is None or call.agent_id != request.user.pk:
+        raise Http404("No such call of yours.")
+    return call
+
+
+@login_required
+@workspace_required
+@require_GET
+def call_bar(request: AuthenticatedRequest) -> HttpResponse:
+    """Fetched by the page when the push channel says the agent's call changed (the screen pop)."""
+    return _call_bar(request)
+
+
 @login_required
 @workspace_required
 @require_POST
@@ -245,55 +305,90 @@ def call_start(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     customer = _customer_or_404(request, pk)
     form = CallStartForm(request.POST)
     if not form.is_valid():
-        return HttpResponse("Choose the call direction.", status=400)
-    call = call_log_start(
+        raise ValidationError({"direction": ["Choose the call direction."]})
+    call = call_answer(
         actor=request.user,
         customer=customer,
         direction=form.cleaned_data["direction"],
         phone_number=form.cleaned_data["phone_number"],
     )
-    return _finish_form(request, call, CallFinishForm(open_tickets=_open_tickets(customer, request.user)))
-
-
-def _finish_form(request: AuthenticatedRequest, call: Any, form: CallFinishForm, status: int = 200) -> HttpResponse:
-    template = "crm/_call_finish.html" if request.htmx else "crm/call_finish.html"
-    return render(request, template, {"call": call, "form": form}, status=status)
+    return _after_call_action(request, call)
 
 
 @login_required
 @workspace_required
-def call_finish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    call = selectors.call_get(actor=request.user, pk=pk)
-    if call is None:
-        raise Http404("No such call.")
+@require_POST
+def call_action(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Answer, hold, resume or hang up."""
+    call = call_step(actor=request.user, call=_live_call_or_404(request, pk), event=request.POST.get("event", ""))
+    return _after_call_action(request, call)
+
+
+@login_required
+@workspace_required
+@require_POST
+def call_notes(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The notes autosave (every few seconds while typing); answers 204."""
+    call_notes_draft_save(actor=request.user, call=_live_call_or_404(request, pk), text=request.POST.get("notes", ""))
+    return HttpResponse(status=204)
+
+
+@login_required
+@workspace_required
+@require_POST
+def call_caller(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The agent says which of the matching customers is calling."""
+    call = _live_call_or_404(request, pk)
+    customer = _customer_or_404(request, int(request.POST.get("customer") or 0))
+    return _after_call_action(request, call_set_customer(actor=request.user, call=call, customer=customer))
+
+
+@login_required
+@workspace_required
+@require_POST
+def call_wrap_up_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    call = _live_call_or_404(request, pk)
     open_tickets = _open_tickets(call.customer, request.user) if call.customer else []
-    form = CallFinishForm(request.POST or None, open_tickets=open_tickets)
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                call_log_finish(
-                    actor=request.user,
-                    call=call,
-                    disposition=data["disposition"],
-                    notes=data["notes"],
-                    first_contact_resolution=data["first_contact_resolution"],
-                    ticket=data["ticket"],
-                )
-            except ValidationError as exc:
-                _add_errors(form, exc)
-            else:
+    form = CallWrapUpForm(request.POST, call=call, open_tickets=open_tickets)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            call_wrap_up(
+                actor=request.user,
+                call=call,
+                wrap_up_code=data["wrap_up_code"],
+                first_contact_resolution=data["first_contact_resolution"],
+                notes=data["notes"],
+                ticket=data["ticket"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            if not request.htmx:
                 messages.success(request, "Call logged.")
-                target = (
-                    redirect("crm:customer_detail", pk=call.customer_id)
-                    if call.customer_id
-                    else redirect("crm:call_detail", pk=call.pk)
-                )
-                if request.htmx:
-                    return HttpResponseClientRedirect(target["Location"])
-                return target
-        return _finish_form(request, call, form, status=422 if request.htmx else 200)
-    return _finish_form(request, call, form)
+                return redirect_to_next(request)
+            # The page stays; it says so, and the customer's history shows the call at once.
+            return trigger_client_event(
+                _call_bar(request, None),
+                "switchboard:notice",
+                {"message": "Call logged.", "customer": call.customer_id},
+            )
+    if not request.htmx:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return _after_call_action(request, call)
+    context = {**call_bar_context(request, call), "wrap_up_form": form}
+    # 200, not 422: htmx swaps it in, so the errors show beside the fields and nothing typed is lost.
+    return render(request, "crm/_call_bar.html", context)
+
+
+@login_required
+@workspace_required
+@require_GET
+def call_side_panels(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The script and suggested articles beside the call, loaded when the agent opens them."""
+    call = _live_call_or_404(request, pk)
+    panels = panels_from("call_panels", call=call, actor=request.user)
+    return render(request, "crm/_call_panels.html", {"call": call, "panels": panels})
 
 
 @login_required

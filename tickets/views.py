@@ -9,11 +9,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from agents.decorators import role_required
-from agents.http import AuthenticatedRequest
+from agents.http import AuthenticatedRequest, redirect_to_next
 from agents.permissions import can_use_workspace
 from agents.selectors import program_for_new_record, team_get, user_get
 from config.pages import panels_from
@@ -230,10 +231,7 @@ def follow_up_finish(request: AuthenticatedRequest, pk: int, action: str) -> Htt
         follow_up_services.follow_up_complete(actor=request.user, follow_up=follow_up)
     else:
         follow_up_services.follow_up_cancel(actor=request.user, follow_up=follow_up)
-    target = request.POST.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect("home")
+    return redirect_to_next(request, fallback=reverse("home"))
 
 
 @workspace_required

@@ -12,9 +12,13 @@ from agents.models.people import (
     User,
     validate_time_zone,
 )
+from agents.models.states import AgentState, AgentStateSpan, BreakReason
 
 __all__ = [
+    "AgentState",
+    "AgentStateSpan",
     "AuditEvent",
+    "BreakReason",
     "Membership",
     "Notification",
     "Program",

@@ -9,9 +9,19 @@ from agents.services.notifications import (
     notification_send,
 )
 from agents.services.people import user_change_role
+from agents.services.states import (
+    StateRefused,
+    agent_seen,
+    agent_state_set,
+    agent_states_sweep_idle,
+)
 
 __all__ = [
     "SYSTEM_ACTOR",
+    "StateRefused",
+    "agent_seen",
+    "agent_state_set",
+    "agent_states_sweep_idle",
     "audit_record",
     "notification_email_send",
     "notification_emails_dispatch",

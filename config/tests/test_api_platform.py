@@ -186,6 +186,7 @@ def _out_of_scope_objects(world) -> dict[str, int]:
     from decimal import Decimal
 
     from approvals.models import ApprovalRequest
+    from crm.models import WrapUpCode
     from crm.tests.factories import CallFactory
     from knowledge.models import Article
     from tickets.models import FollowUp
@@ -212,6 +213,8 @@ def _out_of_scope_objects(world) -> dict[str, int]:
         "approval": approval.pk,
         "article": article.pk,
         "webhook": hook.pk,
+        "wrap-up-code": WrapUpCode.objects.create(program=world.program_b, code="b", label="B").pk,
+        "agent": world.agent_b.username,  # agents/<username>/state/: another program's agent
     }
 
 
@@ -224,7 +227,8 @@ def test_authorization_matrix_covers_every_api_route(world):
     for route, name in _api_routes():
         basename = name.rsplit("-", 1)[0] if "-" in name else name
         for suffix in ("-list", "-detail", "-lookup", "-search", "-timeline", "-notes", "-comments", "-versions",
-                       "-approve", "-reject", "-cancel", "-mark-applied", "-erasure"):  # fmt: skip
+                       "-approve", "-reject", "-cancel", "-mark-applied", "-erasure", "-events",
+                       "-state"):  # fmt: skip
             if name.endswith(suffix):
                 basename = name[: -len(suffix)]
         if basename not in objects:
@@ -232,8 +236,9 @@ def test_authorization_matrix_covers_every_api_route(world):
             continue
         if "(?P<format>" in route:
             continue  # the same views with a format suffix
-        has_pk = "(?P<pk>" in route
+        has_pk = "(?P<pk>" in route or "<str:username>" in route
         url = "/" + re.sub(r"\(\?P<pk>[^)]*\)", str(objects[basename]), route).replace("^", "").replace("$", "")
+        url = url.replace("<str:username>", str(objects[basename]))
         for method in ("get", "post"):
             response = getattr(anonymous, method)(url, {}, format="json")
             assert response.status_code == 401, f"anonymous {method.upper()} {url} -> {response.status_code}"

@@ -23,6 +23,7 @@ from rest_framework.test import APIClient
 
 from approvals.models import AuthorityLimit
 from approvals.services import approval_request
+from crm.services.live_calls import call_answer
 from crm.tests.factories import CallFactory, customer_with_phone
 from knowledge.services.articles import article_create
 from tickets.services.follow_ups import follow_up_schedule
@@ -146,6 +147,8 @@ def _forms(client: Client, page: str) -> list[tuple[str, list[str]]]:
 def test_every_web_form_survives_hostile_values(world, records):
     customer, ticket = records["customers"], records["tickets"]
     article = article_create(actor=world.knowledge_manager, title="Refunds", body="Body")
+    # A live call puts the call bar (actions, notes, wrap-up, caller pick) on every page of the agent.
+    call_answer(actor=world.agent, customer=customer, direction="inbound")
     pages = {
         world.agent: [
             "/", "/customers/new/", f"/customers/{customer.pk}/", f"/customers/{customer.pk}/edit/",

@@ -10,10 +10,11 @@ from rest_framework import serializers
 from agents.models import User
 from agents.permissions import served_program_ids
 from agents.selectors import program_list, user_list_active
-from config.api.fields import scope_related
+from config.api.fields import AwareDateTimeField, scope_related
 from crm.models import (
     Call,
     CallDirection,
+    CallEventKind,
     Customer,
     CustomerEmail,
     CustomerPhone,
@@ -21,6 +22,7 @@ from crm.models import (
     Disposition,
     Note,
     NoteFlag,
+    WrapUpCode,
 )
 from crm.selectors import customer_list
 from crm.services.calls import CALL_FIELDS
@@ -126,14 +128,30 @@ class TimelineEntrySerializer(serializers.Serializer):
     url = serializers.CharField()
 
 
+DERIVED_FIELDS = [
+    "state",
+    "wait_seconds",
+    "talk_seconds",
+    "hold_seconds",
+    "wrap_up_seconds",
+    "wrap_up_code",
+    "transferred",
+    "wrap_up_done_at",
+]
+
+
 class CallSerializer(serializers.ModelSerializer):
     direction = serializers.ChoiceField(choices=CallDirection.choices)
     disposition = serializers.ChoiceField(choices=Disposition.choices, required=False, allow_blank=True)
+    wrap_up_code: serializers.SlugRelatedField[WrapUpCode] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = Call
-        fields = ["id", "created_at", "updated_at", "program", *CALL_FIELDS]
-        read_only_fields = ["id", "created_at", "updated_at"]
+        fields = ["id", "created_at", "updated_at", "program", *CALL_FIELDS, *DERIVED_FIELDS]
+        # The lifecycle's figures come from the timestamps and the call's events, never from input.
+        read_only_fields = ["id", "created_at", "updated_at", *DERIVED_FIELDS]
         # (program, external_id) is an upsert key here, not a uniqueness error: the view decides.
         validators: list[Any] = []
         extra_kwargs = {
@@ -166,4 +184,31 @@ class DataRequestSerializer(serializers.ModelSerializer):
     class Meta:
         model = DataRequest
         fields = ["id", "created_at", "updated_at", "kind", "customer", "status", "due_at", "completed_at"]
+        read_only_fields = fields
+
+
+class CallEventInputSerializer(serializers.Serializer):
+    """DESIGN "call event": what telephony posts for every change of a call."""
+
+    external_id = serializers.CharField(max_length=100)
+    event = serializers.ChoiceField(choices=CallEventKind.choices)
+    at = AwareDateTimeField()
+    direction = serializers.ChoiceField(choices=CallDirection.choices, required=False)
+    agent = serializers.CharField(required=False, allow_blank=True, max_length=150, help_text="The agent's username")
+    phone_number = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    dialed = serializers.CharField(required=False, allow_blank=True, max_length=40)
+
+    def validate_agent(self, value: str) -> User | None:
+        if not value:
+            return None
+        agent = user_list_active().filter(username=value).first()
+        if agent is None:
+            raise serializers.ValidationError(f"No active user {value!r}.")
+        return agent
+
+
+class WrapUpCodeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WrapUpCode
+        fields = ["id", "created_at", "updated_at", "program", "code", "label", "resolves", "is_active", "position"]
         read_only_fields = fields

@@ -1,9 +1,10 @@
 from rest_framework.routers import SimpleRouter
 
-from crm.api.views import CallViewSet, CustomerViewSet
+from crm.api.views import CallViewSet, CustomerViewSet, WrapUpCodeViewSet
 
 router = SimpleRouter()
 router.register("customers", CustomerViewSet, basename="customer")
 router.register("calls", CallViewSet, basename="call")
+router.register("wrap-up-codes", WrapUpCodeViewSet, basename="wrap-up-code")
 
 urlpatterns = router.urls

@@ -20,6 +20,7 @@ from config.pages import parse_before as _before
 from config.pages import timeline_for
 from crm import selectors
 from crm.api.serializers import (
+    CallEventInputSerializer,
     CallSerializer,
     CustomerInputSerializer,
     CustomerSerializer,
@@ -29,10 +30,12 @@ from crm.api.serializers import (
     LookupOutputSerializer,
     NoteSerializer,
     TimelineEntrySerializer,
+    WrapUpCodeSerializer,
 )
-from crm.models import Call, Customer
+from crm.models import Call, Customer, WrapUpCode
 from crm.services.calls import call_log_create, call_log_update, call_upsert
 from crm.services.customers import EmailInput, PhoneInput, customer_create, customer_update
+from crm.services.live_calls import call_event_record
 from crm.services.notes import note_create
 
 
@@ -262,8 +265,49 @@ class CallViewSet(
         call_log_update(actor=api_actor(request), call=call, **values)
         return Response(self.get_serializer(selectors.call_get(actor=request.user, pk=call.pk)).data)
 
+    @extend_schema(
+        summary="Telephony posts a call event",
+        description="Events: queue, ring, answer, hold, resume, transfer, end, wrap_up_done, abandon. The call is "
+        "found by `external_id` in the program of the `dialed` number (else the caller's only program) and created "
+        "by its first event. Idempotent per (external_id, event, at): a resent event answers 200 and changes "
+        "nothing; events may arrive in any order. Durations and the state are derived from the events. A `ring` or "
+        "`answer` with an `agent` pops the caller on every open Switchboard tab of that agent.",
+        request=CallEventInputSerializer,
+        responses={200: CallSerializer, 201: CallSerializer},
+    )
+    @action(detail=False, methods=["post"], url_path="events")
+    def events(self, request: Request) -> Response:
+        serializer = CallEventInputSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        call, created = call_event_record(
+            actor=api_actor(request),
+            external_id=data["external_id"],
+            event=data["event"],
+            at=data["at"],
+            direction=data.get("direction"),
+            agent=data.get("agent"),
+            phone_number=data.get("phone_number", ""),
+            dialed=data.get("dialed", ""),
+        )
+        body = self.get_serializer(selectors.call_get(actor=request.user, pk=call.pk)).data
+        return Response(body, status=status.HTTP_201_CREATED if created else 200)
+
     def get_object(self) -> Call:
         call = selectors.call_get(actor=self.request.user, pk=self.kwargs["pk"])
         if call is None:
             raise Http404
         return call
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Wrap-up codes of the caller's programs"),
+    retrieve=extend_schema(summary="A wrap-up code"),
+)
+class WrapUpCodeViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = WrapUpCodeSerializer
+    filterset_fields = {"program": ["exact"], "is_active": ["exact"]}
+    ordering = ["program", "position", "label"]
+
+    def get_queryset(self) -> QuerySet[WrapUpCode]:
+        return selectors.wrap_up_code_list(actor=self.request.user)

@@ -1,6 +1,16 @@
 """Models of the crm app, one module per topic; import them from ``crm.models``."""
 
-from crm.models.calls import Call, CallDirection, Disposition
+from crm.models.calls import (
+    FINAL_STATES,
+    LIVE_STATES,
+    Call,
+    CallDirection,
+    CallEvent,
+    CallEventKind,
+    CallState,
+    Disposition,
+    WrapUpCode,
+)
 from crm.models.customers import (
     Customer,
     CustomerAccess,
@@ -13,8 +23,13 @@ from crm.models.customers import (
 from crm.models.privacy import DataRequest, RetentionPolicy
 
 __all__ = [
+    "FINAL_STATES",
+    "LIVE_STATES",
     "Call",
     "CallDirection",
+    "CallEvent",
+    "CallEventKind",
+    "CallState",
     "Customer",
     "CustomerAccess",
     "CustomerEmail",
@@ -25,4 +40,5 @@ __all__ = [
     "NoteFlag",
     "Organization",
     "RetentionPolicy",
+    "WrapUpCode",
 ]

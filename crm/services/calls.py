@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,15 +10,16 @@ from django.utils import timezone
 
 from agents.models import Program, User
 from agents.permissions import can_serve_program
-from config.errors import DomainError, NotAllowed
+from config.errors import NotAllowed
 from config.events import publish
 from config.redaction import redact_text, refuse_card
 from crm import permissions
 from crm.models import Call, CallDirection, Customer, Disposition
 from crm.phones import try_normalize_phone
 from crm.services.customers import customer_touch
+from crm.services.live_calls import DoNotCall, call_replay
 
-# Fields telephony and agents may set; durations are whole seconds.
+# Fields telephony and agents may set. Durations and the state are derived (crm.services.live_calls).
 CALL_FIELDS = (
     "external_id",
     "direction",
@@ -31,20 +31,11 @@ CALL_FIELDS = (
     "started_at",
     "answered_at",
     "ended_at",
-    "wait_seconds",
-    "talk_seconds",
-    "hold_seconds",
-    "wrap_up_seconds",
     "disposition",
     "notes",
     "ticket",
     "first_contact_resolution",
 )
-
-
-class DoNotCall(DomainError):
-    status_code = 422
-    code = "do_not_call"
 
 
 def _clean(values: dict[str, Any], *, program: Program) -> dict[str, Any]:
@@ -79,20 +70,6 @@ def _clean(values: dict[str, Any], *, program: Program) -> dict[str, Any]:
     return cleaned
 
 
-def _derive_durations(call: Call) -> list[str]:
-    """Fills talk/wait seconds from the timestamps when the caller did not send them."""
-    changed = []
-    if call.ended_at and call.answered_at and not call.talk_seconds:
-        call.talk_seconds = max(0, int((call.ended_at - call.answered_at).total_seconds()) - call.hold_seconds)
-        changed.append("talk_seconds")
-    if call.answered_at and call.queued_at and not call.wait_seconds:
-        call.wait_seconds = max(0, int((call.answered_at - call.queued_at).total_seconds()))
-        changed.append("wait_seconds")
-    if call.ended_at and call.started_at and call.ended_at < call.started_at:
-        raise ValidationError({"ended_at": ["The call cannot end before it started."]})
-    return changed
-
-
 def _refuse_do_not_call(direction: str, customer: Customer | None) -> None:
     if direction == CallDirection.OUTBOUND and customer is not None and customer.do_not_call:
         raise DoNotCall(
@@ -122,24 +99,10 @@ def call_log_create(*, actor: User, program: Program, direction: str, **values: 
     _refuse_do_not_call(direction, cleaned.get("customer"))
     with transaction.atomic():
         call = Call(program=program, **cleaned)
-        _derive_durations(call)
+        call_replay(call)
         call.save()
         _after_save(call, created=True)
     return call
-
-
-def call_log_start(*, actor: User, customer: Customer, direction: str, phone_number: str = "") -> Call:
-    """The agent pressed "start call": the call is stored at once, so nothing is lost if the page closes."""
-    now = timezone.now()
-    return call_log_create(
-        actor=actor,
-        program=customer.program,
-        direction=direction,
-        customer=customer,
-        phone_number=phone_number,
-        started_at=now,
-        answered_at=now,
-    )
 
 
 def call_log_update(*, actor: User, call: Call, **values: Any) -> Call:
@@ -153,35 +116,11 @@ def call_log_update(*, actor: User, call: Call, **values: Any) -> Call:
         for name in changed:
             setattr(locked, name, cleaned[name])
         _refuse_do_not_call(locked.direction, locked.customer)
-        changed += _derive_durations(locked)
+        changed += call_replay(locked)
         if changed:
             locked.save(update_fields=[*set(changed), "updated_at"])
             _after_save(locked, created=False)
     return locked
-
-
-def call_log_finish(
-    *,
-    actor: User,
-    call: Call,
-    disposition: str,
-    notes: str = "",
-    first_contact_resolution: bool = False,
-    ticket: Any = None,
-    ended_at: datetime | None = None,
-) -> Call:
-    """Hang-up: stamps the end, the outcome and the notes (redacted)."""
-    if not disposition:
-        raise ValidationError({"disposition": ["Choose how the call ended."]})
-    return call_log_update(
-        actor=actor,
-        call=call,
-        ended_at=ended_at or call.ended_at or timezone.now(),
-        disposition=disposition,
-        notes=notes,
-        first_contact_resolution=first_contact_resolution,
-        ticket=ticket,
-    )
 
 
 def call_upsert(*, actor: User, program: Program, external_id: str, **values: Any) -> tuple[Call, bool]:

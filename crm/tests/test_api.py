@@ -105,10 +105,23 @@ def test_call_upsert_over_the_api(world):
     payload = {"external_id": "pbx-42", "direction": "inbound", "customer": customer.pk, "phone_number": "4155550100"}
     first = client.post("/api/v1/calls/", payload, format="json")
     assert first.status_code == 201, first.json()
-    again = client.post("/api/v1/calls/", {**payload, "talk_seconds": 61}, format="json")
+    answered = "2026-03-02T10:00:05Z"
+    again = client.post(
+        "/api/v1/calls/",
+        # Durations are derived from the timestamps: a typed talk_seconds is ignored.
+        {
+            **payload,
+            "talk_seconds": 999,
+            "started_at": "2026-03-02T10:00:00Z",
+            "answered_at": answered,
+            "ended_at": "2026-03-02T10:01:06Z",
+        },
+        format="json",
+    )
     assert again.status_code == 200
     assert again.json()["id"] == first.json()["id"]
     assert again.json()["talk_seconds"] == 61
+    assert again.json()["state"] == "completed"
     assert Call.objects.count() == 1
     hangup = client.patch(
         f"/api/v1/calls/{first.json()['id']}/", {"disposition": "resolved", "notes": "4111-1111-1111-1111"}, "json"

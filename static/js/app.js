@@ -15,20 +15,20 @@
   });
 })();
 
-// A service refused an htmx action: show its message where the page shows messages.
-document.body && document.body.addEventListener("switchboard:error", function (event) {
-  let box = document.querySelector(".messages");
-  if (!box) {
-    box = document.createElement("ul");
-    box.className = "messages";
-    box.setAttribute("role", "status");
-    document.querySelector("main").before(box);
-  }
+// A service refused an htmx action, or one succeeded without leaving the page: show its message where
+// the page shows messages (an aria-live region, so it is read out too).
+function switchboardShowMessage(text, level) {
+  const box = document.querySelector("[data-messages]");
+  if (!box) return;
+  const list = document.createElement("ul");
   const item = document.createElement("li");
-  item.className = "msg msg-error";
-  item.textContent = event.detail.message;
-  box.replaceChildren(item);
-});
+  item.className = "msg msg-" + level;
+  item.textContent = text;
+  list.appendChild(item);
+  box.replaceChildren(list);
+}
+document.addEventListener("switchboard:error", function (event) { switchboardShowMessage(event.detail.message, "error"); });
+document.addEventListener("switchboard:notice", function (event) { switchboardShowMessage(event.detail.message, "success"); });
 
 // Ctrl+Enter (Cmd+Enter) in a form marked data-ctrl-enter submits it: agents type notes while talking.
 document.addEventListener("keydown", function (event) {
@@ -50,3 +50,173 @@ setInterval(function () {
     el.textContent = minutes + ":" + String(seconds % 60).padStart(2, "0");
   });
 }, 1000);
+
+// --- Announcements: live updates are spoken by screen readers (aria-live regions in base.html).
+function switchboardAnnounce(text) {
+  const region = document.querySelector("[data-announcer]");
+  if (!region) return;
+  region.textContent = "";
+  window.setTimeout(function () { region.textContent = text; }, 50);
+}
+
+// --- The push channel: the server tells this tab that the agent's call, state or an approval changed.
+(function () {
+  "use strict";
+  const body = document.body;
+  if (!body || !body.hasAttribute("data-push-port")) return;
+  const configured = body.getAttribute("data-push-url");
+  const scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+  const url = configured || scheme + window.location.hostname + ":" + body.getAttribute("data-push-port") + "/ws/push/";
+  let delay = 1000;
+  let socket = null;
+  let pinger = null;
+
+  function refreshCallBar(announce) {
+    const bar = document.getElementById("call-bar");
+    if (!bar || !window.htmx) return;
+    const typing = bar.contains(document.activeElement) && /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName);
+    const sameCall = function (fresh) { return fresh && bar.getAttribute("data-call-id") === fresh; };
+    htmx.ajax("GET", bar.getAttribute("data-call-bar-url"), { target: "#call-bar", swap: "outerHTML" }).then(function () {
+      const fresh = document.getElementById("call-bar");
+      if (announce && fresh) switchboardAnnounce(fresh.querySelector(".call-head") ? fresh.querySelector(".call-head").textContent.replace(/\s+/g, " ").trim() : "Call ended");
+      if (typing && sameCall(fresh && fresh.getAttribute("data-call-id"))) {
+        const notes = fresh.querySelector("#call-notes");
+        if (notes) notes.focus();
+      }
+    });
+  }
+
+  function onMessage(event) {
+    let message;
+    try { message = JSON.parse(event.data); } catch (e) { return; }
+    window.switchboardLastPush = message;
+    if (message.kind === "call") {
+      refreshCallBar(true);
+    } else if (message.kind === "agent_state") {
+      const form = document.getElementById("agent-state");
+      const select = form && form.querySelector("select");
+      if (select && document.activeElement !== select && window.htmx) {
+        htmx.ajax("GET", form.getAttribute("data-menu-url"), { target: "#agent-state", swap: "outerHTML" });
+      }
+      switchboardAnnounce("Your state: " + message.label + (message.reason ? " (" + message.reason + ")" : ""));
+    } else if (message.kind === "approval") {
+      switchboardAnnounce(message.text);
+      document.body.dispatchEvent(new CustomEvent("switchboard:notice", { detail: message }));
+      const badge = document.getElementById("notif-count");
+      if (badge && window.htmx) htmx.trigger(badge, "switchboard:refresh");
+      document.querySelectorAll("[data-refresh-on-push]").forEach(function (el) { htmx.trigger(el, "switchboard:refresh"); });
+    } else if (message.kind === "hello") {
+      delay = 1000;
+      document.body.setAttribute("data-push", "connected");
+    }
+  }
+
+  function connect() {
+    try { socket = new WebSocket(url); } catch (e) { return retry(); }
+    socket.addEventListener("message", onMessage);
+    socket.addEventListener("open", function () {
+      // A reconnect may have missed pushes: re-read what they would have said.
+      if (document.body.getAttribute("data-push") === "lost") refreshCallBar(false);
+      pinger = window.setInterval(function () {
+        if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ kind: "ping" }));
+      }, 60000);
+    });
+    socket.addEventListener("close", function () {
+      document.body.setAttribute("data-push", "lost");
+      window.clearInterval(pinger);
+      retry();
+    });
+  }
+  function retry() {
+    window.setTimeout(connect, delay);
+    delay = Math.min(delay * 2, 30000);
+  }
+  connect();
+})();
+
+// --- The call bar: the notes survive a reload or a crashed tab (a local copy beside the server's draft),
+// and focus lands on the next useful control after every action.
+(function () {
+  "use strict";
+  function restoreDraft(root) {
+    const notes = (root || document).querySelector("[data-draft-key]");
+    if (!notes) return;
+    const key = "switchboard:" + notes.getAttribute("data-draft-key");
+    const local = window.localStorage.getItem(key);
+    if (local && local.length > notes.value.length) notes.value = local;
+    notes.addEventListener("input", function () { window.localStorage.setItem(key, notes.value); });
+  }
+  function forgetFinishedDrafts() {
+    const bar = document.getElementById("call-bar");
+    const live = bar && bar.getAttribute("data-call-id");
+    Object.keys(window.localStorage).forEach(function (key) {
+      if (key.indexOf("switchboard:call-") === 0 && key !== "switchboard:call-" + live) window.localStorage.removeItem(key);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { restoreDraft(document); forgetFinishedDrafts(); });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    const bar = document.getElementById("call-bar");
+    if (!bar || !(event.detail.target === bar || event.detail.target.id === "call-bar")) return;
+    restoreDraft(bar);
+    forgetFinishedDrafts();
+    const next = bar.querySelector("[data-autofocus]");
+    const userAction = event.detail.requestConfig && event.detail.requestConfig.verb !== "get";
+    const idle = !document.activeElement || document.activeElement === document.body;
+    if (next && (userAction || idle)) next.focus();
+    else if (userAction && !bar.getAttribute("data-call-id")) {
+      // The call is done: back to finding the next caller.
+      const search = document.querySelector("[data-search-box]");
+      if (search) search.focus();
+    }
+  });
+})();
+
+// --- "?" shows the shortcuts; Esc closes them (a native dialog).
+(function () {
+  "use strict";
+  function typing(target) {
+    return target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+  }
+  function open() {
+    const dialog = document.getElementById("shortcuts");
+    if (dialog && !dialog.open) dialog.showModal();
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "?" && !typing(event.target) && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      event.preventDefault();
+      open();
+    }
+  });
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-shortcuts-open]")) open();
+  });
+})();
+
+// --- The customer search: ArrowDown enters the results, arrows move, Enter opens (a link). Enter in the
+// box submits the search, and a single match opens the customer (crm.views.customer_list).
+(function () {
+  "use strict";
+  function links() {
+    return Array.from(document.querySelectorAll("#search-results-list li[data-customer] > a"));
+  }
+  document.addEventListener("keydown", function (event) {
+    const target = event.target;
+    if (!target) return;
+    if (target.matches && target.matches("[data-search-box]")) {
+      if (event.key === "ArrowDown") {
+        const all = links();
+        if (all.length) { event.preventDefault(); all[0].focus(); }
+      }
+      return;
+    }
+    if (target.closest && target.closest("#search-results-list") && (event.key === "ArrowDown" || event.key === "ArrowUp")) {
+      const all = links();
+      const index = all.indexOf(target);
+      if (index < 0) return;
+      event.preventDefault();
+      if (event.key === "ArrowDown") { if (all[index + 1]) all[index + 1].focus(); }
+      else if (index === 0) { const box = document.querySelector("[data-search-box]"); if (box) box.focus(); }
+      else all[index - 1].focus();
+    }
+  });
+})();
