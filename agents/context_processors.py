@@ -1,12 +1,12 @@
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 
 from agents.models import AgentState, User
 from agents.navigation import nav_for
 from agents.permissions import can_use_workspace
 from agents.selectors import agent_desk, notification_unread_count
+from config.push import push_url_for
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -16,8 +16,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     context = {
         "nav_items": nav_for(user),
         "unread_notifications": notification_unread_count(actor=user),
-        "push_url": settings.PUSH_URL,
-        "push_port": settings.PUSH_PORT,
+        "push_url": push_url_for(request),
     }
     if can_use_workspace(user):
         context.update(state_menu_context(user))

@@ -25,6 +25,7 @@ from config import embedded
 BASE_DIR = Path(__file__).resolve().parent.parent
 HOST = os.environ.get("SWITCHBOARD_HOST", "127.0.0.1")
 PORT = os.environ.get("SWITCHBOARD_PORT", "8000")
+PUSH_PORT = os.environ.get("SWITCHBOARD_PUSH_PORT", str(int(PORT) + 1))
 # A child that exits this many times within the window is not started again.
 MAX_RESTARTS, RESTART_WINDOW = 5, 60.0
 
@@ -55,6 +56,7 @@ def _prepare_environment() -> tuple[dict[str, str], list[str]]:
     env.setdefault("DEBUG", "false")
     env.setdefault("SECRET_KEY", _local_secret_key())
     env.setdefault("ALLOWED_HOSTS", f"{HOST},localhost,127.0.0.1")
+    env.setdefault("SWITCHBOARD_PUSH_PORT", PUSH_PORT)
     for name in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"):
         env.setdefault(name, "false")
     env.setdefault("SECURE_HSTS_SECONDS", "0")
@@ -138,6 +140,13 @@ def main() -> int:
             "web": [
                 python, "-m", "gunicorn", "config.wsgi", "-c", str(BASE_DIR / "config" / "gunicorn.py"),
                 "--bind", f"{HOST}:{PORT}",
+            ],
+            # The push channel (WebSockets): screen pops, the call bar, decisions. ASGI, so it holds
+            # thousands of idle connections on one process; pages stay on gunicorn.
+            "push": [
+                python, "-m", "uvicorn", "config.asgi:application", "--host", HOST, "--port", PUSH_PORT,
+                "--ws", "websockets", "--lifespan", "off", "--no-access-log", "--log-level", "warning",
+                "--timeout-graceful-shutdown", "5",
             ],
             "worker": [
                 python, "-m", "celery", "-A", "config", "worker", "-l", "INFO",

@@ -17,6 +17,8 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from config.push import push_origin_for
+
 # --- Client address ---------------------------------------------------------------
 
 
@@ -118,13 +120,16 @@ class SessionTimeoutMiddleware:
 
 
 class ContentSecurityPolicyMiddleware:
-    """Everything from our own origin; no inline script or style anywhere (the UI is built for it)."""
+    """Everything from our own origin (and the push server's WebSocket); no inline script or style anywhere."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        policy = settings.CONTENT_SECURITY_POLICY.replace(
+            "connect-src 'self'", f"connect-src 'self' {push_origin_for(request)}"
+        )
+        response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response

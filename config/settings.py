@@ -165,8 +165,9 @@ def channel_layers(url: str, prefix: str) -> dict[str, dict[str, object]]:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                # A Redis that does not answer drops the push (pages catch up), it never holds a request.
-                "hosts": [{"address": url, "socket_connect_timeout": 0.5, "socket_timeout": 1.0}],
+                # The push server's receive is a blocking pop of up to 5 s: reads must wait longer than that
+                # (redis-py's default 5 s read timeout races it). Senders bound their own wait (config.push).
+                "hosts": [{"address": url, "socket_connect_timeout": 0.5, "socket_timeout": 15}],
                 "prefix": prefix,
                 "capacity": 200,
                 "expiry": 30,

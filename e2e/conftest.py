@@ -110,3 +110,49 @@ def new_page(browser: Any, live_server: Any) -> Iterator[Any]:
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def push_server(live_server: Any, settings: Any) -> Iterator[str]:
+    """The push server as `make run` starts it (uvicorn serving config.asgi), on the test database and
+    this test worker's channel layer; the live server's pages connect to it."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from django.db import connection
+
+    from conftest import BASE_DIR, _database_url, free_port
+
+    port = free_port()
+    settings.PUSH_PORT = port
+    env = os.environ.copy()
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings_test",
+            "DATABASE_URL": _database_url(connection.settings_dict),
+            "REDIS_URL": settings.REDIS_URL,
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1", "--port", str(port),
+         "--ws", "websockets", "--lifespan", "off", "--no-access-log", "--log-level", "warning",
+         "--timeout-graceful-shutdown", "2"],
+        cwd=BASE_DIR, env=env,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield f"ws://127.0.0.1:{port}/ws/push/"
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

@@ -20,6 +20,7 @@ from typing import Any
 import psycopg
 import pytest
 from psycopg import sql
+from websockets.sync.client import connect as ws_connect
 
 from conftest import _database_url, free_port
 
@@ -70,8 +71,8 @@ def _child(parent: int, command: str) -> int:
     return int(found[0])
 
 
-def _login(base: str, username: str, password: str) -> tuple[int, str]:
-    jar = http.cookiejar.CookieJar()
+def _login(base: str, username: str, password: str, jar: http.cookiejar.CookieJar | None = None) -> tuple[int, str]:
+    jar = jar if jar is not None else http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(f"{base}/accounts/login/", timeout=10).read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
@@ -87,13 +88,14 @@ def _login(base: str, username: str, password: str) -> tuple[int, str]:
 
 
 def test_make_run_serves_the_product_and_ctrl_c_stops_everything(run_database, settings, tmp_path):
-    port = free_port()
+    port, push_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_SETTINGS"))}
     env.update(
         {
             "DATABASE_URL": run_database,
             "REDIS_URL": settings.REDIS_URL,
             "SWITCHBOARD_PORT": str(port),
+            "SWITCHBOARD_PUSH_PORT": str(push_port),
             "CELERYBEAT_SCHEDULE_FILE": str(tmp_path / "beat-schedule"),
             "PYTHONUNBUFFERED": "1",
         }
@@ -116,9 +118,16 @@ def test_make_run_serves_the_product_and_ctrl_c_stops_everything(run_database, s
         base = f"http://127.0.0.1:{port}"
         with urllib.request.urlopen(f"{base}/accounts/login/", timeout=10) as response:  # noqa: S310 - loopback
             assert response.status == 200
-        status, landed = _login(base, "agent", "switchboard-demo")
+        jar = http.cookiejar.CookieJar()
+        status, landed = _login(base, "agent", "switchboard-demo", jar)
         assert status == 200
         assert not landed.rstrip("/").endswith("/accounts/login"), "the demo agent could not log in"
+        # The push server is up and knows the agent by its session cookie.
+        cookies = "; ".join(f"{c.name}={c.value}" for c in jar)
+        with ws_connect(
+            f"ws://127.0.0.1:{push_port}/ws/push/", additional_headers={"Cookie": cookies, "Origin": base}
+        ) as socket:
+            assert '"hello"' in socket.recv(timeout=10)
         # The worker and beat were started too: they report in the log.
         started = re.compile(r"worker1@\S+ ready|beat: Starting")
         if not any(started.search(line) for line in output):

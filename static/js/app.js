@@ -51,6 +51,12 @@ setInterval(function () {
   });
 }, 1000);
 
+// Focus may move to the call only from where nothing is being typed (never out of a half-written note).
+function switchboardIdleFocus() {
+  const active = document.activeElement;
+  return !active || active === document.body || (/^(INPUT|TEXTAREA)$/.test(active.tagName) && !active.value);
+}
+
 // --- Announcements: live updates are spoken by screen readers (aria-live regions in base.html).
 function switchboardAnnounce(text) {
   const region = document.querySelector("[data-announcer]");
@@ -63,26 +69,38 @@ function switchboardAnnounce(text) {
 (function () {
   "use strict";
   const body = document.body;
-  if (!body || !body.hasAttribute("data-push-port")) return;
-  const configured = body.getAttribute("data-push-url");
-  const scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-  const url = configured || scheme + window.location.hostname + ":" + body.getAttribute("data-push-port") + "/ws/push/";
+  const url = body && body.getAttribute("data-push-url");
+  if (!url) return;
   let delay = 1000;
   let socket = null;
   let pinger = null;
 
-  function refreshCallBar(announce) {
+  // A fragment re-read after a push (the call bar, the state menu). fetch, not htmx.ajax: htmx queues
+  // requests on their source element and drops the queue when that element is swapped out, which two
+  // pushes in a row (the call, then the agent's state) would do. The newest answer always wins.
+  const latest = {};
+  function refreshFragment(id, url) {
+    const ticket = (latest[id] = (latest[id] || 0) + 1);
+    return fetch(url, { headers: { "HX-Request": "true" }, credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) {
+        const current = document.getElementById(id);
+        if (html === null || !current || ticket !== latest[id]) return null;
+        htmx.swap(current, html, { swapStyle: "outerHTML" });
+        const fresh = document.getElementById(id);
+        if (fresh) htmx.process(fresh);
+        return fresh;
+      })
+      .catch(function () { return null; });
+  }
+
+  function refreshCallBar() {
     const bar = document.getElementById("call-bar");
     if (!bar || !window.htmx) return;
-    const typing = bar.contains(document.activeElement) && /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName);
-    const sameCall = function (fresh) { return fresh && bar.getAttribute("data-call-id") === fresh; };
-    htmx.ajax("GET", bar.getAttribute("data-call-bar-url"), { target: "#call-bar", swap: "outerHTML" }).then(function () {
-      const fresh = document.getElementById("call-bar");
-      if (announce && fresh) switchboardAnnounce(fresh.querySelector(".call-head") ? fresh.querySelector(".call-head").textContent.replace(/\s+/g, " ").trim() : "Call ended");
-      if (typing && sameCall(fresh && fresh.getAttribute("data-call-id"))) {
-        const notes = fresh.querySelector("#call-notes");
-        if (notes) notes.focus();
-      }
+    // The agent's own action on the bar is in flight: its answer brings the new bar (and its message).
+    if (bar.querySelector(".htmx-request")) return;
+    refreshFragment("call-bar", bar.getAttribute("data-call-bar-url")).then(function (fresh) {
+      if (fresh) document.dispatchEvent(new CustomEvent("switchboard:callbar", { detail: { byUser: false } }));
     });
   }
 
@@ -91,12 +109,17 @@ function switchboardAnnounce(text) {
     try { message = JSON.parse(event.data); } catch (e) { return; }
     window.switchboardLastPush = message;
     if (message.kind === "call") {
-      refreshCallBar(true);
+      refreshCallBar();
     } else if (message.kind === "agent_state") {
       const form = document.getElementById("agent-state");
-      const select = form && form.querySelector("select");
-      if (select && document.activeElement !== select && window.htmx) {
-        htmx.ajax("GET", form.getAttribute("data-menu-url"), { target: "#agent-state", swap: "outerHTML" });
+      // Not while the agent's own change is in flight: its answer renders the menu.
+      if (form && window.htmx && !form.classList.contains("htmx-request")) {
+        // A select commits on change, so there is never a half-made choice to protect; keep its focus.
+        const hadFocus = form.contains(document.activeElement);
+        refreshFragment("agent-state", form.getAttribute("data-menu-url")).then(function () {
+          const select = document.getElementById("agent-state-select");
+          if (hadFocus && select) select.focus();
+        });
       }
       switchboardAnnounce("Your state: " + message.label + (message.reason ? " (" + message.reason + ")" : ""));
     } else if (message.kind === "approval") {
@@ -116,7 +139,7 @@ function switchboardAnnounce(text) {
     socket.addEventListener("message", onMessage);
     socket.addEventListener("open", function () {
       // A reconnect may have missed pushes: re-read what they would have said.
-      if (document.body.getAttribute("data-push") === "lost") refreshCallBar(false);
+      if (document.body.getAttribute("data-push") === "lost") refreshCallBar();
       pinger = window.setInterval(function () {
         if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ kind: "ping" }));
       }, 60000);
@@ -153,21 +176,35 @@ function switchboardAnnounce(text) {
       if (key.indexOf("switchboard:call-") === 0 && key !== "switchboard:call-" + live) window.localStorage.removeItem(key);
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { restoreDraft(document); forgetFinishedDrafts(); });
-  document.addEventListener("htmx:afterSwap", function (event) {
+  document.addEventListener("DOMContentLoaded", function () {
+    restoreDraft(document);
+    forgetFinishedDrafts();
+    // A reload or a new page during a call: focus goes back to the call unless something else is in use.
     const bar = document.getElementById("call-bar");
-    if (!bar || !(event.detail.target === bar || event.detail.target.id === "call-bar")) return;
+    const next = bar && bar.querySelector("[data-autofocus]");
+    if (next && switchboardIdleFocus()) next.focus();
+  });
+  function afterCallBarSwap(byUser) {
+    const bar = document.getElementById("call-bar");
+    if (!bar) return;
     restoreDraft(bar);
     forgetFinishedDrafts();
+    if (!byUser) {
+      // A push refreshed the bar (the screen pop): say what changed.
+      const head = bar.querySelector(".call-head");
+      switchboardAnnounce(head ? head.textContent.replace(/\s+/g, " ").trim() : "No call in progress");
+    }
     const next = bar.querySelector("[data-autofocus]");
-    const userAction = event.detail.requestConfig && event.detail.requestConfig.verb !== "get";
-    const idle = !document.activeElement || document.activeElement === document.body;
-    if (next && (userAction || idle)) next.focus();
-    else if (userAction && !bar.getAttribute("data-call-id")) {
+    if (next && (byUser || switchboardIdleFocus())) next.focus();
+    else if (byUser && !bar.getAttribute("data-call-id")) {
       // The call is done: back to finding the next caller.
       const search = document.querySelector("[data-search-box]");
       if (search) search.focus();
     }
+  }
+  document.addEventListener("switchboard:callbar", function (event) { afterCallBarSwap(event.detail.byUser); });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target && event.detail.target.id === "call-bar") afterCallBarSwap(true);
   });
 })();
 

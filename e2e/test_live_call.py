@@ -1,0 +1,145 @@
+"""The live call in a real browser: telephony rings, every open tab of the agent pops the caller, the
+call bar follows the agent across pages, and a whole inbound call is logged from the keyboard."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from agents.models import AgentStateSpan, BreakReason
+from crm.models import Call, WrapUpCode
+from crm.tests.factories import customer_with_phone
+from e2e.conftest import login
+from integrations.services.tokens import token_create
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def _telephony(live_server, world):
+    """Telephony's client: real HTTP requests to the live server with an integrator token."""
+    import json
+    import urllib.request
+
+    _, token = token_create(user=world.integrator, name="pbx")
+
+    def call(path, body, method="POST"):
+        request = urllib.request.Request(  # noqa: S310 - the live server on loopback
+            f"{live_server.url}/api/v1/{path}",
+            data=json.dumps(body).encode(),
+            method=method,
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            return json.loads(response.read())
+
+    def post(**body):
+        return call("calls/events/", body)
+
+    post.call = call  # type: ignore[attr-defined]
+    return post
+
+
+def _connected(page):
+    page.wait_for_selector("body[data-push='connected']")
+
+
+def test_a_ring_pops_the_caller_on_every_tab_of_the_agent(page, new_page, live_server, push_server, world):
+    customer = customer_with_phone(world.program_a, "+14155550100", name="Maria Garcia")
+    login(page, "agent")
+    other_tab = page.context.new_page()
+    page.goto(f"/customers/{customer.pk}/")
+    other_tab.goto("/tickets/")
+    bystander = new_page()  # another agent's screen must stay quiet
+    login(bystander, "supervisor")
+    for tab in (page, other_tab, bystander):
+        _connected(tab)
+    ring = _telephony(live_server, world)
+    started = time.monotonic()
+    ring(external_id="pbx-1", event="ring", at="2026-03-02T09:00:00Z", agent="agent", phone_number="415-555-0100")
+    for tab in (page, other_tab):
+        tab.wait_for_selector("#call-bar [data-caller-name]:has-text('Maria Garcia')", timeout=1000)
+    elapsed = time.monotonic() - started
+    assert elapsed < 1.0, f"ring to caller on screen took {elapsed:.3f} s"
+    assert bystander.locator("#call-bar.is-live").count() == 0
+    # The pop is announced to screen readers, not only drawn.
+    page.wait_for_selector("[data-announcer]:has-text('Maria Garcia')", state="attached")
+
+    # Missed; then a number nobody has: the agent is offered to create the customer.
+    ring(external_id="pbx-1", event="end", at="2026-03-02T09:00:20Z")
+    page.wait_for_selector("#call-bar.is-live", state="detached", timeout=2000)
+    ring(external_id="pbx-2", event="ring", at="2026-03-02T09:01:00Z", agent="agent", phone_number="+14155559999")
+    page.wait_for_selector("#call-bar [data-caller-unknown]:has-text('+14155559999')", timeout=1000)
+    assert page.locator("#call-bar a:has-text('Create customer')").count() == 1
+
+
+def test_an_inbound_call_logged_with_six_keystrokes_and_nothing_typed_is_lost(page, live_server, push_server, world):
+    customer = customer_with_phone(world.program_a, "+14155550100", name="Maria Garcia")
+    WrapUpCode.objects.create(program=world.program_a, code="billing-question", label="Billing question", position=1)
+    WrapUpCode.objects.create(program=world.program_a, code="complaint", label="Complaint", position=2)
+    login(page, "agent")
+    page.goto("/")
+    _connected(page)
+    _telephony(live_server, world)(
+        external_id="pbx-7", event="ring", at="2026-03-02T09:00:00Z", agent="agent", phone_number="4155550100"
+    )
+    page.wait_for_selector("[data-call-action='answer']:focus")  # the pop puts focus on Answer
+
+    keystrokes = 0
+
+    def press(key):
+        nonlocal keystrokes
+        keystrokes += 1
+        page.keyboard.press(key)
+
+    press("Enter")  # answer
+    page.wait_for_selector("#call-notes:focus")
+    page.keyboard.type("Asked about the March invoice")  # the note text does not count
+    # A reload mid-call (or a crashed tab) loses nothing: the call bar and the notes come back.
+    page.reload()
+    page.wait_for_selector("#call-bar.state-connected")
+    assert page.input_value("#call-notes") == "Asked about the March invoice"
+    page.wait_for_selector("#call-notes:focus")  # back where the agent was typing
+    press("Tab")  # to the wrap-up code
+    press("ArrowDown")  # "Billing question"
+    press("Control+Enter")  # done
+    page.wait_for_selector("text=Call logged.")
+    assert keystrokes <= 6, keystrokes
+    call = Call.objects.get(external_id="pbx-7")
+    assert call.state == "completed"
+    assert call.customer == customer
+    assert call.wrap_up_code.code == "billing-question"
+    assert call.notes == "Asked about the March invoice"
+    assert AgentStateSpan.objects.get(user=world.agent, ended_at__isnull=True).state == "available"
+    # The call is gone from the screen, and focus is back on finding the next caller.
+    page.wait_for_selector("[data-search-box]:focus")
+
+
+def test_the_call_bar_survives_navigation_and_the_agent_state_menu_follows(page, live_server, push_server, world):
+    BreakReason.objects.create(program=world.program_a, code="lunch", label="Lunch")
+    customer = customer_with_phone(world.program_a, name="Chen Wang")
+    login(page, "agent")
+    page.goto(f"/customers/{customer.pk}/")
+    _connected(page)
+    page.click("[data-start-call]")
+    page.wait_for_selector("#call-bar.state-connected")
+    page.fill("#call-notes", "Wants a callback next week")
+    page.click("[data-call-action='hold']")
+    page.wait_for_selector("#call-bar.state-on_hold")
+    page.goto("/tickets/")  # navigate during the call
+    page.wait_for_selector("#call-bar.state-on_hold [data-caller-name]:has-text('Chen Wang')")
+    assert page.input_value("#call-notes") == "Wants a callback next week"
+    assert page.locator("#agent-state-select").input_value() == "on_call"
+    page.click("[data-call-action='resume']")
+    page.wait_for_selector("#call-bar.state-connected")
+    page.click("[data-call-action='end']")
+    page.wait_for_selector("#call-bar.state-wrap_up #call-notes:focus")  # focus goes where work continues
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("#call-bar.is-live", state="detached")
+    page.wait_for_selector("#agent-state[data-agent-state='available']")  # pushed: the menu follows the call
+    page.select_option("#agent-state-select", "break:lunch")
+    page.wait_for_selector("#agent-state[data-agent-state='break']")
+    assert AgentStateSpan.objects.get(user=world.agent, ended_at__isnull=True).reason.code == "lunch"
+    # Telephony sets the agent available from outside: the menu follows without a reload.
+    _telephony(live_server, world).call("agents/agent/state/", {"state": "available"}, method="PUT")
+    page.wait_for_selector("#agent-state[data-agent-state='available']", timeout=2000)
