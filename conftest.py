@@ -43,6 +43,10 @@ def world(db: None) -> World:
     program_b = ProgramFactory(name="Northwind", slug="northwind", default_region="GB", time_zone="Europe/London")
     team_a = TeamFactory(name="Acme front", slug="acme-front", programs=[program_a])
     team_b = TeamFactory(name="Northwind front", slug="northwind-front", programs=[program_b])
+    # Tickets that no category routes land in each program's front line.
+    Program.objects.filter(pk=program_a.pk).update(default_team=team_a)
+    Program.objects.filter(pk=program_b.pk).update(default_team=team_b)
+    program_a.default_team, program_b.default_team = team_a, team_b
     agent = make_user(Role.AGENT, team=team_a, username="agent")
     supervisor = make_user(Role.SUPERVISOR, team=team_a, supervisor=True, username="supervisor")
     manager = make_user(Role.MANAGER, team=team_a, username="manager")

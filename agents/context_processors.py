@@ -17,6 +17,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_items": nav_for(user),
         "unread_notifications": notification_unread_count(actor=user),
         "push_url": push_url_for(request),
+        "page_path": page_path(request),
     }
     if can_use_workspace(user):
         context.update(state_menu_context(user))
@@ -34,3 +35,10 @@ def state_menu_context(user: User) -> dict[str, object]:
     if state in (AgentState.ON_CALL, AgentState.WRAP_UP):
         choices.insert(0, (state, AgentState(state).label))
     return {"agent_state": state, "agent_state_value": current, "agent_state_choices": choices}
+
+
+def page_path(request: HttpRequest) -> str:
+    """The page the user is looking at: where a plain form post goes back to. A fragment rendered for an
+    htmx request (the call bar after "hold") belongs to the page that asked, not to the fragment's URL."""
+    htmx = getattr(request, "htmx", None)
+    return (htmx.current_url_abs_path if htmx else None) or request.get_full_path()

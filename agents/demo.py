@@ -81,6 +81,9 @@ def seed(*, scale: int, stdout: TextIO) -> None:
         team, _ = Team.objects.update_or_create(slug=team_spec["slug"], defaults={"name": team_spec["name"]})
         team.programs.set([programs[slug] for slug in team_spec["programs"]])
         teams[team_spec["slug"]] = team
+    # Tickets nobody routes elsewhere land in each program's front line.
+    for slug, team_slug in (("acme-bakery", "acme-front"), ("northwind", "northwind-front")):
+        Program.objects.filter(pk=programs[slug].pk).update(default_team=teams[team_slug])
 
     for username, role, first, last, tz, languages, memberships, direct in USERS:
         user = User.objects.filter(username=username).first()

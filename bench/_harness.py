@@ -139,3 +139,27 @@ def measure(name: str, call: Callable[[int], None], count: int, warmup: int = 20
         f"p95={figures['p95']:7.2f} ms  max={figures['max']:7.2f} ms"
     )
     return figures
+
+
+@contextmanager
+def push_server(env: dict[str, str]) -> Iterator[int]:
+    """The push server as `make run` starts it (uvicorn, config.asgi); yields its port. Start the page server
+    with SWITCHBOARD_PUSH_PORT set to it so pages connect here."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1", "--port", str(port),
+         "--ws", "websockets-sansio", "--lifespan", "off", "--no-access-log", "--log-level", "warning",
+         "--timeout-graceful-shutdown", "2"],
+        cwd=BASE_DIR, env={**env, **PRODUCTION_LIKE}, start_new_session=True,
+    )  # fmt: skip
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield port
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)

@@ -145,7 +145,7 @@ def main() -> int:
             # thousands of idle connections on one process; pages stay on gunicorn.
             "push": [
                 python, "-m", "uvicorn", "config.asgi:application", "--host", HOST, "--port", PUSH_PORT,
-                "--ws", "websockets", "--lifespan", "off", "--no-access-log", "--log-level", "warning",
+                "--ws", "websockets-sansio", "--lifespan", "off", "--no-access-log", "--log-level", "warning",
                 "--timeout-graceful-shutdown", "5",
             ],
             "worker": [

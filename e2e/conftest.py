@@ -138,7 +138,7 @@ def push_server(live_server: Any, settings: Any) -> Iterator[str]:
     )
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-         "--ws", "websockets", "--lifespan", "off", "--no-access-log", "--log-level", "warning",
+         "--ws", "websockets-sansio", "--lifespan", "off", "--no-access-log", "--log-level", "warning",
          "--timeout-graceful-shutdown", "2"],
         cwd=BASE_DIR, env=env,
     )  # fmt: skip

@@ -57,7 +57,8 @@ class Ticket(TimeStamped):
         "crm.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
     )
     category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets")
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets")
+    # Every ticket is in a team's queue (NOT NULL): routing always finds one or refuses (tickets.services).
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="tickets")
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_tickets"
     )

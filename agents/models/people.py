@@ -42,6 +42,10 @@ class Program(TimeStamped):
     default_region = models.CharField(max_length=2, default="US")
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     is_active = models.BooleanField(default=True)
+    # Where a ticket goes when neither its category nor the customer's preferred agent says.
+    default_team = models.ForeignKey(
+        "Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="Serves this program"
+    )
 
     class Meta:
         ordering = ["name"]

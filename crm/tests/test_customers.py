@@ -89,7 +89,9 @@ def test_search_finds_by_any_format_partial_digits_name_email_and_ticket(world):
 
     from tickets.models import Ticket
 
-    Ticket.objects.create(number="SB-10432", subject="Late order", program=world.program_a, customer=maria)
+    Ticket.objects.create(
+        number="SB-10432", subject="Late order", program=world.program_a, team=world.team_a, customer=maria
+    )
     assert first("SB-10432") == [maria]
     assert first("10432") == [maria]
 

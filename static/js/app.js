@@ -36,6 +36,9 @@ document.addEventListener("keydown", function (event) {
   const form = event.target && event.target.closest && event.target.closest("form[data-ctrl-enter]");
   if (form) {
     event.preventDefault();
+    // A form htmx swapped in a moment ago may not be wired up yet (htmx settles after 20 ms): wire it now,
+    // so the submission goes through htmx rather than as a full page post.
+    if (window.htmx) htmx.process(form);
     form.requestSubmit();
   }
 });
@@ -203,7 +206,8 @@ function switchboardAnnounce(text) {
     }
   }
   document.addEventListener("switchboard:callbar", function (event) { afterCallBarSwap(event.detail.byUser); });
-  document.addEventListener("htmx:afterSwap", function (event) {
+  // After the settle, not the swap: only then has htmx wired up the new bar's forms.
+  document.addEventListener("htmx:afterSettle", function (event) {
     if (event.detail.target && event.detail.target.id === "call-bar") afterCallBarSwap(true);
   });
 })();

@@ -38,13 +38,34 @@ def _sla_due(program: Program, priority: str, start: Any) -> tuple[Any, Any]:
     )
 
 
-def _route(*, category: Category | None, customer: Any, team: Team | None) -> tuple[Team | None, User | None]:
-    """Category decides the team; the customer's preferred agent gets it when that agent is in the team."""
-    team = team or (category.team if category else None)
+def _route(
+    *, program: Program, category: Category | None, customer: Any, team: Team | None, actor: Any, call: Any
+) -> tuple[Team, User | None]:
+    """Which queue a new ticket lands in, and whose it is. Team: the one asked for, else the category's,
+    else a team of the customer's preferred agent in this program, else the program's default team (or
+    its only team). Assignee: the preferred agent when in that team, else the agent who opened it from
+    a call when in that team (the caller's matter stays with who took the call), else nobody (the queue).
+    Raises a ValidationError naming ``team`` when the program has no team to route to."""
     preferred = getattr(customer, "preferred_agent", None) if customer is not None else None
-    if preferred is None or not preferred.is_active or team is None:
-        return team, None
-    return team, preferred if team.memberships.filter(user=preferred).exists() else None
+    if preferred is not None and not preferred.is_active:
+        preferred = None
+    serving = Team.objects.filter(programs=program, is_active=True).order_by("id")
+    team = team or (category.team if category else None)
+    if team is None and preferred is not None:
+        team = serving.filter(memberships__user=preferred).first()
+    if team is None:
+        team = program.default_team if program.default_team_id else None
+    if team is None:
+        only = list(serving[:2])
+        team = only[0] if len(only) == 1 else None
+    if team is None:
+        raise ValidationError(
+            {"team": [f"{program.name} has no default team: choose a team, or ask an admin to set one."]}
+        )
+    for candidate in (preferred, actor if call is not None else None):
+        if isinstance(candidate, User) and team.memberships.filter(user=candidate).exists():
+            return team, candidate
+    return team, None
 
 
 def _event(ticket: Ticket, kind: str, actor: User | None, old: Any = "", new: Any = "", note: str = "") -> TicketEvent:
@@ -98,7 +119,7 @@ def ticket_create(
         raise ValidationError({"call": ["This call was with another customer."]})
     if priority not in Priority.values:
         raise ValidationError({"priority": [f"Unknown priority {priority!r}."]})
-    team, assignee = _route(category=category, customer=customer, team=team)
+    team, assignee = _route(program=program, category=category, customer=customer, team=team, actor=actor, call=call)
     now = timezone.now()
     first_due, resolution_due = _sla_due(program, priority, now)
     with transaction.atomic():
@@ -120,7 +141,8 @@ def ticket_create(
         )
         _event(ticket, TicketEvent.Kind.CREATED, actor, new=ticket.number)
         if assignee is not None:
-            _event(ticket, TicketEvent.Kind.ASSIGNEE, actor, new=assignee.get_username(), note="preferred agent")
+            why = "preferred agent" if assignee == getattr(customer, "preferred_agent", None) else "took the call"
+            _event(ticket, TicketEvent.Kind.ASSIGNEE, actor, new=assignee.get_username(), note=why)
         if call is not None:
             _link_call(actor=actor, ticket=ticket, call=call)
         publish("ticket.created", program_id=program.pk, payload={"ticket_id": ticket.pk, "number": ticket.number})

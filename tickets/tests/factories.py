@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import factory
 
-from agents.tests.factories import ProgramFactory
+from agents.tests.factories import ProgramFactory, TeamFactory
 from tickets.models import Category, SlaPolicy, Ticket
 
 
@@ -29,5 +29,6 @@ class TicketFactory(factory.django.DjangoModelFactory):
         model = Ticket
 
     program = factory.SubFactory(ProgramFactory)
+    team = factory.LazyAttribute(lambda ticket: TeamFactory(programs=[ticket.program]))
     number = factory.Sequence(lambda n: f"SB-T{n:05d}")
     subject = factory.Sequence(lambda n: f"Ticket subject {n}")
