@@ -4,7 +4,7 @@ from django.http import HttpRequest
 
 from agents.models import AgentState, User
 from agents.navigation import nav_for
-from agents.permissions import can_use_workspace
+from agents.permissions import can_use_workspace, can_watch_floor
 from agents.selectors import agent_desk, notification_unread_count
 from config.push import push_url_for
 
@@ -18,6 +18,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "unread_notifications": notification_unread_count(actor=user),
         "push_url": push_url_for(request),
         "page_path": page_path(request),
+        "can_watch_floor": can_watch_floor(user),
     }
     if can_use_workspace(user):
         context.update(state_menu_context(user))

@@ -6,7 +6,7 @@ from typing import Any, TextIO
 
 from django.db import transaction
 
-from agents.models import Membership, Program, ProgramPhoneNumber, Role, Team, User
+from agents.models import BreakReason, Membership, Program, ProgramPhoneNumber, Role, Team, User
 from agents.permissions import has_admin_site_access, role_signs_in_with_password
 
 DEMO_PASSWORD = "switchboard-demo"
@@ -52,6 +52,12 @@ USERS = [
 ]
 
 
+BREAK_REASONS = {
+    "acme-bakery": [("lunch", "Lunch"), ("coffee", "Coffee"), ("coaching", "Coaching"), ("training", "Training")],
+    "northwind": [("lunch", "Lunch"), ("team-meeting", "Team meeting"), ("system-down", "System down")],
+}
+
+
 def demo_logins() -> list[tuple[str, str]]:
     """Who to sign in as, with what they are; a service account says how it is used instead."""
     return [
@@ -81,6 +87,10 @@ def seed(*, scale: int, stdout: TextIO) -> None:
         team, _ = Team.objects.update_or_create(slug=team_spec["slug"], defaults={"name": team_spec["name"]})
         team.programs.set([programs[slug] for slug in team_spec["programs"]])
         teams[team_spec["slug"]] = team
+    # Each program's own break reasons (the agent's state menu offers them).
+    for slug, reasons in BREAK_REASONS.items():
+        for code, label in reasons:
+            BreakReason.objects.get_or_create(program=programs[slug], code=code, defaults={"label": label})
     # Tickets nobody routes elsewhere land in each program's front line.
     for slug, team_slug in (("acme-bakery", "acme-front"), ("northwind", "northwind-front")):
         Program.objects.filter(pk=programs[slug].pk).update(default_team=teams[team_slug])

@@ -178,3 +178,8 @@ def can_set_agent_state(actor: Actor | None, agent: User) -> bool:
             .exists()
         )
     return False
+
+
+def can_watch_floor(user: Actor | None) -> bool:
+    """Who sees the floor (agents and their states): supervisors (their teams), managers, admins."""
+    return role_of(user) in {Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}

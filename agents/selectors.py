@@ -107,7 +107,7 @@ def agent_state_current(*, agent: User) -> AgentStateSpan | None:
 def team_agent_states(*, actor: Actor) -> list[dict[str, Any]]:
     """The members of the teams the actor supervises (managers: of its programs; admins: all), each
     with its state now, for the supervisor's floor view. One query."""
-    if not permissions.is_active_user(actor) or actor.role not in {Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}:
+    if not permissions.can_watch_floor(actor) or not permissions.is_active_user(actor):
         return []
     teams = Team.objects.filter(is_active=True)
     if actor.role == Role.SUPERVISOR:
@@ -173,3 +173,14 @@ def agent_desk(*, agent: User) -> dict[str, Any]:
         "reason": row["span_reason"] or "",
         "reasons": row["reasons"] or [],
     }
+
+
+def supervisors_of(*, agent: User) -> list[int]:
+    """The supervisors of the agent's teams (who watch its state on the floor view)."""
+    teams = Team.objects.filter(memberships__user=agent, is_active=True)
+    return list(
+        User.objects.filter(memberships__team__in=teams, memberships__is_supervisor=True, is_active=True)
+        .exclude(pk=agent.pk)
+        .values_list("pk", flat=True)
+        .distinct()
+    )

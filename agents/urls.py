@@ -11,4 +11,5 @@ urlpatterns = [
     path("notifications/<int:pk>/read/", notifications.notification_read, name="notification_read"),
     path("me/state/", states.agent_state_menu, name="agent_state_menu"),
     path("me/state/change/", states.agent_state_change, name="agent_state_change"),
+    path("floor/", states.floor, name="floor"),
 ]

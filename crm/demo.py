@@ -11,9 +11,22 @@ from django.db import connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-from agents.models import Program, User
+from agents.models import AgentState, Program, User
+from agents.services import agent_state_set
 from config.redaction import redact_text
-from crm.models import Call, CallDirection, Customer, CustomerEmail, CustomerPhone, Disposition, Note, Organization
+from crm.models import (
+    Call,
+    CallDirection,
+    CallEventKind,
+    Customer,
+    CustomerEmail,
+    CustomerPhone,
+    Disposition,
+    Note,
+    Organization,
+    WrapUpCode,
+)
+from crm.services.live_calls import call_answer, call_event_record, call_notes_draft_save, call_step
 
 FIRST = [
     "Maria",
@@ -86,6 +99,8 @@ def seed(*, scale: int, stdout: TextIO) -> None:
             for i in range(count):
                 created += _demo_customer(program, i, rng, agents)
     stdout.write(f"  crm: {created} demo customers added\n")
+    _demo_wrap_up_codes()
+    stdout.write(f"  crm: {_demo_live_calls()} live demo calls (ringing, connected, on hold, wrap-up, missed...)\n")
     if scale:
         _seed_scale(scale, stdout)
 
@@ -203,3 +218,83 @@ def _insert_batch(program_id: int, offset: int, size: int) -> None:
             """,
             {"program": program_id, "start": offset, "stop": offset + size - 1},
         )
+
+
+WRAP_UP_CODES = {
+    "acme-bakery": [
+        ("order-status", "Order status", False),
+        ("billing-question", "Billing question", False),
+        ("complaint", "Complaint", False),
+        ("refund-requested", "Refund requested", False),
+        ("resolved-info", "Information given", True),
+        ("wrong-number", "Wrong number", False),
+    ],
+    "northwind": [
+        ("fault-report", "Fault report", False),
+        ("plan-change", "Plan change", True),
+        ("cancellation", "Cancellation", False),
+        ("billing-dispute", "Billing dispute", False),
+    ],
+}
+
+
+def _demo_wrap_up_codes() -> None:
+    for slug, codes in WRAP_UP_CODES.items():
+        program = Program.objects.filter(slug=slug).first()
+        for position, (code, label, resolves) in enumerate(codes):
+            if program is not None:
+                WrapUpCode.objects.get_or_create(
+                    program=program, code=code, defaults={"label": label, "resolves": resolves, "position": position}
+                )
+
+
+def _demo_live_calls() -> int:
+    """A few calls in every state, made through the lifecycle's own services (so agents' states follow):
+    Blake (Northwind) holds a caller, Bea (billing) wraps one up, the manager talks, the supervisor's phone
+    rings, telephony left a missed and an abandoned call; Alex, the demo agent, is free for the next ring
+    and the admin is at lunch. (The historic calls are completed.)"""
+    if Call.objects.filter(external_id__startswith="demo-live-").exists():
+        return 0
+    names = ["agent", "billing_agent", "agent_b", "manager", "supervisor", "admin", "integrator"]
+    users = {u.username: u for u in User.objects.filter(username__in=names)}
+    if len(users) < len(names):
+        return 0
+    now = timezone.now().replace(microsecond=0)
+    made = 0
+    held = Customer.objects.filter(program__slug="northwind", erased_at=None).order_by("id").first()
+    if held is not None:
+        call = call_answer(actor=users["agent_b"], customer=held, direction=CallDirection.INBOUND)
+        call_step(actor=users["agent_b"], call=call, event=CallEventKind.HOLD)
+        Call.objects.filter(pk=call.pk).update(external_id="demo-live-held")  # a second seed knows it
+        made += 1
+    wrapping = Customer.objects.filter(program__slug="acme-bakery", erased_at=None).order_by("id")[1:2].first()
+    if wrapping is not None:
+        call = call_answer(actor=users["billing_agent"], customer=wrapping, direction=CallDirection.INBOUND)
+        call_notes_draft_save(actor=users["billing_agent"], call=call, text="Asked why the March invoice doubled.")
+        call_step(actor=users["billing_agent"], call=call, event=CallEventKind.END)
+        Call.objects.filter(pk=call.pk).update(external_id="demo-live-wrap-up")
+        made += 1
+    talking = Customer.objects.filter(program__slug="acme-bakery", erased_at=None).order_by("id")[2:3].first()
+    if talking is not None:
+        call = call_answer(actor=users["manager"], customer=talking, direction=CallDirection.OUTBOUND)
+        Call.objects.filter(pk=call.pk).update(external_id="demo-live-connected")
+        made += 1
+    telephony = users["integrator"]
+    for external_id, events in (
+        ("demo-live-missed", [("queue", 0, None), ("ring", 8, users["agent"]), ("end", 38, None)]),
+        ("demo-live-abandoned", [("queue", 0, None), ("abandon", 52, None)]),
+        ("demo-live-ringing", [("queue", 1170, None), ("ring", 1190, users["supervisor"])]),
+    ):
+        for event, seconds, agent in events:
+            call_event_record(
+                actor=telephony,
+                external_id=external_id,
+                event=event,
+                at=now - timedelta(minutes=20) + timedelta(seconds=seconds),
+                agent=agent,
+                phone_number="+14155550198",
+            )
+        made += 1
+    agent_state_set(actor=None, agent=users["agent"], state=AgentState.AVAILABLE, source="demo")
+    agent_state_set(actor=None, agent=users["admin"], state=AgentState.BREAK, reason="lunch", source="demo")
+    return made

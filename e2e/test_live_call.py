@@ -143,3 +143,34 @@ def test_the_call_bar_survives_navigation_and_the_agent_state_menu_follows(page,
     # Telephony sets the agent available from outside: the menu follows without a reload.
     _telephony(live_server, world).call("agents/agent/state/", {"state": "available"}, method="PUT")
     page.wait_for_selector("#agent-state[data-agent-state='available']", timeout=2000)
+
+
+def test_a_decision_reaches_the_agent_and_the_supervisor_watches_the_floor(
+    page, new_page, live_server, push_server, world
+):
+    from decimal import Decimal
+
+    from approvals.models import AuthorityLimit
+    from approvals.services import approval_request
+
+    AuthorityLimit.objects.create(role="supervisor", kind="refund", currency="USD", max_amount=Decimal(500))
+    customer = customer_with_phone(world.program_a, name="Ada Byron")
+    request = approval_request(
+        actor=world.agent, kind="refund", amount=Decimal(80), currency="USD", reason="Late", customer=customer
+    )
+    login(page, "agent")
+    page.goto(f"/customers/{customer.pk}/")
+    _connected(page)
+    supervisor = new_page()
+    login(supervisor, "supervisor")
+    supervisor.goto("/approvals/")
+    _connected(supervisor)
+    supervisor.wait_for_selector("[data-floor-agent='agent'][data-state='offline']")
+    # The agent goes available: the supervisor's floor view follows without a reload.
+    page.select_option("#agent-state-select", "available")
+    supervisor.wait_for_selector("[data-floor-agent='agent'][data-state='available']", timeout=3000)
+    # The supervisor approves: the agent's open page says so at once, and counts it in the badge.
+    supervisor.click(f"[data-approve='{request.pk}']")
+    page.wait_for_selector(".messages :text('approved by supervisor')", timeout=3000)
+    page.wait_for_selector("#notif-count [data-unread='1']")
+    page.wait_for_selector("[data-announcer]:has-text('approved by supervisor')", state="attached")

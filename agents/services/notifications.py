@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from agents.models import Notification, User
 from config.errors import NotAllowed
+from config.push import push_to_users
 from config.queue import enqueue_on_commit
 from config.redaction import redact_text
 
@@ -22,7 +23,8 @@ def notification_send(
     url: str = "",
     dedupe_key: str | None = None,
 ) -> tuple[Notification, bool]:
-    """Store an in-app notification once per ``dedupe_key``; emails it after commit when enabled.
+    """Store an in-app notification once per ``dedupe_key``; emails it after commit when enabled and
+    pushes it to the recipient's open tabs.
 
     Returns ``(notification, created)``. Safe to call twice with the same key: the
     unique constraint makes the second call a no-op, even from another worker.
@@ -44,6 +46,9 @@ def notification_send(
         )
     if created and wants_email:
         enqueue_on_commit("agents.notification_email", notification.pk)
+    if created:
+        # The recipient's open tabs hear of it at once (a decision on its approval, a callback due).
+        push_to_users([recipient.pk], "notification", category=kind, text=notification.title, url=url)
     return notification, created
 
 

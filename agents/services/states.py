@@ -17,7 +17,7 @@ from django.utils import timezone
 from agents import permissions
 from agents.models import AgentState, AgentStateSpan, BreakReason, User
 from agents.permissions import Actor
-from agents.selectors import break_reasons_for
+from agents.selectors import break_reasons_for, supervisors_of
 from config.errors import DomainError, NotAllowed
 from config.hooks import app_hooks
 from config.push import push_to_users
@@ -85,6 +85,7 @@ def agent_state_set(
             started_at=max(now, current.started_at) if current else now,
             source=source,
         )
+        push_to_users(supervisors_of(agent=agent), "floor")
         push_to_users(
             [agent.pk],
             "agent_state",

@@ -6,11 +6,11 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
-from agents import services
+from agents import selectors, services
 from agents.context_processors import state_menu_context
 from agents.decorators import role_required
 from agents.http import AuthenticatedRequest, redirect_to_next
-from agents.permissions import can_use_workspace
+from agents.permissions import can_use_workspace, can_watch_floor
 
 _guard = role_required(can_use_workspace, "Only agents, supervisors, managers and admins take calls.")
 
@@ -31,3 +31,10 @@ def agent_state_change(request: AuthenticatedRequest) -> HttpResponse:
     if request.htmx:
         return render(request, "agents/_state_menu.html", state_menu_context(request.user))
     return redirect_to_next(request)
+
+
+@role_required(can_watch_floor, "The floor view is for supervisors, managers and admins.")
+@require_GET
+def floor(request: AuthenticatedRequest) -> HttpResponse:
+    """Who is free, on a call, wrapping up or away, team by team (refreshed on push and every 30 s)."""
+    return render(request, "agents/_floor.html", {"floor": selectors.team_agent_states(actor=request.user)})

@@ -125,12 +125,15 @@ function switchboardAnnounce(text) {
         });
       }
       switchboardAnnounce("Your state: " + message.label + (message.reason ? " (" + message.reason + ")" : ""));
-    } else if (message.kind === "approval") {
+    } else if (message.kind === "notification") {
+      // A decision on the agent's approval, a callback due...: said, shown, and the badge counts it.
       switchboardAnnounce(message.text);
-      document.body.dispatchEvent(new CustomEvent("switchboard:notice", { detail: message }));
+      switchboardShowMessage(message.text, "info");
       const badge = document.getElementById("notif-count");
       if (badge && window.htmx) htmx.trigger(badge, "switchboard:refresh");
       document.querySelectorAll("[data-refresh-on-push]").forEach(function (el) { htmx.trigger(el, "switchboard:refresh"); });
+    } else if (message.kind === "floor") {
+      document.querySelectorAll("[data-floor]").forEach(function (el) { htmx.trigger(el, "switchboard:refresh"); });
     } else if (message.kind === "hello") {
       delay = 1000;
       document.body.setAttribute("data-push", "connected");
