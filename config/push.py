@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -44,9 +45,19 @@ def _send(user_ids: list[int], message: dict[str, Any]) -> None:
         await asyncio.wait_for(asyncio.gather(*sends), timeout=SEND_TIMEOUT)
 
     try:
-        async_to_sync(send_all)()
-    except Exception:  # noqa: BLE001 - a lost nudge must never fail the request that caused it
-        logger.warning("push of %s to users %s failed; their tabs catch up on reconnect", message["kind"], user_ids)
+        asyncio.get_running_loop()
+    except RuntimeError:
+        run = async_to_sync(send_all)
+    else:
+        # Called from a thread that runs an event loop (an async caller, a browser test): send from another.
+        def run() -> None:
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                pool.submit(async_to_sync(send_all)).result()
+
+    try:
+        run()
+    except Exception as exc:  # noqa: BLE001 - a lost nudge must never fail the request that caused it
+        logger.warning("push of %s to users %s failed (%s); their tabs catch up", message["kind"], user_ids, exc)
 
 
 def push_url_for(request: HttpRequest) -> str:

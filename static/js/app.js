@@ -226,7 +226,9 @@ function switchboardAnnounce(text) {
     if (dialog && !dialog.open) dialog.showModal();
   }
   document.addEventListener("keydown", function (event) {
-    if (event.key === "?" && !typing(event.target) && !event.ctrlKey && !event.metaKey && !event.altKey) {
+    // In the (autofocused) search box too while it is empty: no search starts with "?".
+    const emptySearch = event.target && event.target.matches && event.target.matches("[data-search-box]") && !event.target.value;
+    if (event.key === "?" && (emptySearch || !typing(event.target)) && !event.ctrlKey && !event.metaKey && !event.altKey) {
       event.preventDefault();
       open();
     }

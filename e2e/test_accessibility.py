@@ -1,0 +1,124 @@
+"""Every page, for every role, passes axe-core and fits a 390 px screen (invariant 14).
+
+The pages come from the URL resolver, so a new page is checked without anyone adding it here; a route
+whose parameters this file cannot fill fails the test until it learns how. axe-core is vendored and
+served by the app itself (static/vendor/axe-core), never from a CDN.
+"""
+
+from __future__ import annotations
+
+import re
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from e2e.conftest import login
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+ROLES = ["agent", "billing_agent", "supervisor", "manager", "knowledge_manager", "admin", "agent_b"]
+DEMO_PASSWORD = "switchboard-demo"
+# Not pages: the API, the admin (Django's own), downloads, health checks, and htmx fragments.
+SKIP = re.compile(
+    r"^(api/|admin/|healthz|readyz|accounts/logout|data-requests/|calls/live/|me/state/|floor/"
+    r"|notifications/badge/|customers/<int:pk>/timeline/|calls/<int:pk>/side/|customers/lookup/)"
+)
+
+
+def _page_routes() -> list[str]:
+    routes: list[str] = []
+
+    def walk(patterns: list[Any], prefix: str = "") -> None:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, prefix + str(entry.pattern))
+            elif isinstance(entry, URLPattern):
+                route = prefix + str(entry.pattern)
+                if not SKIP.match(route) and not route.endswith("/(?P<format>[a-z0-9]+)/?$"):
+                    routes.append(route)
+
+    walk(get_resolver().url_patterns)
+    return sorted(set(routes))
+
+
+def _fill(route: str, objects: dict[str, str]) -> tuple[str, bool]:
+    """The route with its parameters filled from demo records, and whether every parameter was known.
+    Unknown ones get placeholders: fine for POST-only actions (405), a failure for a page (see below)."""
+    for pattern, value in objects.items():
+        if route.startswith(pattern):
+            route = route.replace(pattern, value, 1)
+            break
+    known = "<" not in route
+    route = re.sub(r"<int:[^>]+>", "1", route)
+    return "/" + re.sub(r"<[^>]+>", "x", route), known
+
+
+AXE = """async () => {
+  const result = await axe.run(document, { resultTypes: ["violations"] });
+  return result.violations.map(v =>
+    `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", ")}`);
+}"""
+
+
+def test_every_page_for_every_role_passes_axe_and_fits_390_px(browser, live_server):
+    call_command("seed_demo", "--force", stdout=StringIO())
+    from crm.models import Call, Customer
+    from knowledge.models import Article
+    from tickets.models import Ticket
+
+    customer = Customer.objects.filter(program__slug="acme-bakery", erased_at=None).order_by("id").first()
+    ticket = Ticket.objects.filter(program__slug="acme-bakery").order_by("id").first()
+    call = Call.objects.filter(program__slug="acme-bakery", state="completed").order_by("id").first()
+    article = Article.objects.filter(status="published").order_by("id").first()
+    assert customer is not None
+    assert ticket is not None
+    assert call is not None
+    assert article is not None
+    # Static part of the route -> the value; what stays after it (edit/, versions/...) stays.
+    objects = {
+        "customers/<int:pk>/": f"customers/{customer.pk}/",
+        "tickets/<int:pk>/": f"tickets/{ticket.pk}/",
+        "calls/<int:pk>/": f"calls/{call.pk}/",
+        "kb/<slug:slug>/": f"kb/{article.slug}/",
+    }
+    urls = [_fill(route, objects) for route in _page_routes()]
+    failures: list[str] = []
+    checked = 0
+    for username in ROLES:
+        context = browser.new_context(base_url=live_server.url, viewport={"width": 1400, "height": 900})
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        login(page, username, DEMO_PASSWORD)
+        for url, known in urls:
+            probe = context.request.get(url, max_redirects=0)  # the same session, without a page
+            if probe.status == 405 or "text/html" not in probe.headers.get("content-type", ""):
+                continue  # a POST-only action or a download, not a page
+            response = page.goto(url)
+            if response is None or not page.evaluate("() => document.doctype !== null"):
+                continue  # an htmx fragment
+            if not known and response.status == 200:
+                failures.append(f"teach e2e/test_accessibility.py the parameters of {url}")
+            page.add_script_tag(url="/static/vendor/axe-core/axe.min.js")
+            for violation in page.evaluate(AXE):
+                failures.append(f"{username} {url}: {violation}")
+            page.set_viewport_size({"width": 390, "height": 844})
+            wide = page.evaluate("() => document.documentElement.scrollWidth")
+            if wide > 390:
+                failures.append(f"{username} {url}: {wide} px wide at 390 px")
+            page.set_viewport_size({"width": 1400, "height": 900})
+            checked += 1
+        # The shortcut list ("?") is part of every page too.
+        page.goto("/")
+        if page.locator("#call-notes").count():
+            page.click("[data-shortcuts-open]")  # "?" would go into the call's notes, where focus is
+        else:
+            page.keyboard.press("?")
+        page.wait_for_selector("dialog#shortcuts[open]")
+        page.add_script_tag(url="/static/vendor/axe-core/axe.min.js")
+        failures += [f"{username} / with the shortcuts open: {v}" for v in page.evaluate(AXE)]
+        context.close()
+    assert checked >= 60, f"only {checked} pages were checked"
+    assert failures == [], f"{len(failures)} problems:\n" + "\n".join(failures[:80])
