@@ -146,12 +146,11 @@ def push_server(env: dict[str, str]) -> Iterator[int]:
     """The push server as `make run` starts it (uvicorn, config.asgi); yields its port. Start the page server
     with SWITCHBOARD_PUSH_PORT set to it so pages connect here."""
     port = _free_port()
+    from config.run import push_server_command
+
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-         "--ws", "websockets-sansio", "--lifespan", "off", "--no-access-log", "--log-level", "warning",
-         "--timeout-graceful-shutdown", "2"],
-        cwd=BASE_DIR, env={**env, **PRODUCTION_LIKE}, start_new_session=True,
-    )  # fmt: skip
+        push_server_command("127.0.0.1", port), cwd=BASE_DIR, env={**env, **PRODUCTION_LIKE}, start_new_session=True
+    )
     try:
         for _ in range(200):
             try:

@@ -30,6 +30,16 @@ PUSH_PORT = os.environ.get("SWITCHBOARD_PUSH_PORT", str(int(PORT) + 1))
 MAX_RESTARTS, RESTART_WINDOW = 5, 60.0
 
 
+def push_server_command(host: str, port: int | str, python: str = sys.executable) -> list[str]:
+    """The push channel's server (WebSockets: screen pops, the call bar, decisions). ASGI, so one process
+    holds thousands of idle connections; pages stay on gunicorn. Tests and benchmarks start the same."""
+    return [
+        python, "-m", "uvicorn", "config.asgi:application", "--host", host, "--port", str(port),
+        "--ws", "websockets-sansio", "--lifespan", "off", "--no-access-log", "--log-level", "warning",
+        "--timeout-graceful-shutdown", "2",
+    ]  # fmt: skip
+
+
 def _say(message: str) -> None:
     print(f"[switchboard] {message}", flush=True)
 
@@ -141,13 +151,7 @@ def main() -> int:
                 python, "-m", "gunicorn", "config.wsgi", "-c", str(BASE_DIR / "config" / "gunicorn.py"),
                 "--bind", f"{HOST}:{PORT}",
             ],
-            # The push channel (WebSockets): screen pops, the call bar, decisions. ASGI, so it holds
-            # thousands of idle connections on one process; pages stay on gunicorn.
-            "push": [
-                python, "-m", "uvicorn", "config.asgi:application", "--host", HOST, "--port", PUSH_PORT,
-                "--ws", "websockets-sansio", "--lifespan", "off", "--no-access-log", "--log-level", "warning",
-                "--timeout-graceful-shutdown", "5",
-            ],
+            "push": push_server_command(HOST, PUSH_PORT),
             "worker": [
                 python, "-m", "celery", "-A", "config", "worker", "-l", "INFO",
                 "--concurrency", "2", "-n", "worker1@%h",

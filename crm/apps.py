@@ -9,8 +9,8 @@ class CrmConfig(AppConfig):
     customer_panels = ["crm.panels.recent_calls_panel"]
     customer_timeline_sources = ["crm.panels.calls_timeline", "crm.panels.notes_timeline"]
     workspace_panels = ["crm.panels.my_recent_calls_panel"]
-    # An agent with a call waiting for its wrap-up code is not available yet (agents.services.states).
-    availability_blockers = ["crm.services.live_calls.wrap_up_pending"]
+    # An agent on a call, or with one waiting for its wrap-up code, is not available (agents.services.states).
+    availability_blockers = ["crm.services.live_calls.call_in_hand"]
 
     def ready(self) -> None:
         from crm import signals

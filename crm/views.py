@@ -8,8 +8,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
@@ -245,7 +246,8 @@ def note_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         messages.success(request, "Note added.")
     else:
         messages.error(request, "Write the note first.")
-    return redirect("crm:customer_detail", pk=customer.pk)
+    # Back to the note box, ready for the next one (the page focuses what the fragment names).
+    return HttpResponseRedirect(reverse("crm:customer_detail", args=[customer.pk]) + "#add-note")
 
 
 # --- The call bar: on every page while the agent has a live call ------------------------------

@@ -117,12 +117,12 @@ def push_server(live_server: Any, settings: Any) -> Iterator[str]:
     """The push server as `make run` starts it (uvicorn serving config.asgi), on the test database and
     this test worker's channel layer; the live server's pages connect to it."""
     import subprocess
-    import sys
     import time
     import urllib.request
 
     from django.db import connection
 
+    from config.run import push_server_command
     from conftest import BASE_DIR, _database_url, free_port
 
     port = free_port()
@@ -136,12 +136,7 @@ def push_server(live_server: Any, settings: Any) -> Iterator[str]:
             "PYTHONUNBUFFERED": "1",
         }
     )
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-         "--ws", "websockets-sansio", "--lifespan", "off", "--no-access-log", "--log-level", "warning",
-         "--timeout-graceful-shutdown", "2"],
-        cwd=BASE_DIR, env=env,
-    )  # fmt: skip
+    proc = subprocess.Popen(push_server_command("127.0.0.1", port), cwd=BASE_DIR, env=env)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:

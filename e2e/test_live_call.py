@@ -174,3 +174,34 @@ def test_a_decision_reaches_the_agent_and_the_supervisor_watches_the_floor(
     page.wait_for_selector(".messages :text('approved by supervisor')", timeout=3000)
     page.wait_for_selector("#notif-count [data-unread='1']")
     page.wait_for_selector("[data-announcer]:has-text('approved by supervisor')", state="attached")
+
+
+def test_finding_the_caller_from_the_keyboard(page, live_server, world):
+    maria = customer_with_phone(world.program_a, "+14155550100", name="Maria Garcia")
+    customer_with_phone(world.program_a, "+14155550111", name="Mario Garcia")
+    customer_with_phone(world.program_a, "+14155550122", name="Marta Garcia")
+    login(page, "agent")
+    page.goto("/")
+    page.wait_for_selector("[data-search-box]:focus")
+    # One match: Enter opens the customer, not a list of one.
+    page.keyboard.type("415 555 0100")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[data-customer-name]:has-text('Maria Garcia')")
+    page.wait_for_load_state("load")  # the page's script is there to hear "/"
+    # Several: ArrowDown enters the results, arrows move, Enter opens.
+    page.keyboard.press("/")
+    page.keyboard.type("Garcia")
+    page.wait_for_selector("#search-results-list li[data-customer] >> nth=2")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowDown")
+    focused = page.evaluate("() => document.activeElement.closest('li').dataset.customer")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/customers/{focused}/")
+    # After saving a note, focus is back in the note box, not lost on the page.
+    page.goto(f"/customers/{maria.pk}/")
+    page.fill("#add-note textarea", "Prefers email")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("text=Note added.")
+    page.wait_for_selector("#add-note textarea:focus")

@@ -435,10 +435,19 @@ def live_call_for(agent: User) -> Call | None:
     )
 
 
-def wrap_up_pending(agent: User) -> str:
-    """``availability_blockers`` hook: an agent with a call in wrap-up is not available yet."""
-    call = Call.objects.filter(agent=agent, state=CallState.WRAP_UP).only("id").first()
-    return f"Choose the wrap-up code of call {call.pk} before becoming available." if call else ""
+def call_in_hand(agent: User) -> str:
+    """``availability_blockers`` hook: an agent on a call, or with a call waiting for its wrap-up code,
+    is not available (telephony that lost an ``end`` sends it; the state is the call's to change)."""
+    call = (
+        Call.objects.filter(agent=agent, state__in=[CallState.CONNECTED, CallState.ON_HOLD, CallState.WRAP_UP])
+        .only("id", "state")
+        .first()
+    )
+    if call is None:
+        return ""
+    if call.state == CallState.WRAP_UP:
+        return f"Choose the wrap-up code of call {call.pk} before becoming available."
+    return f"Call {call.pk} is still {call.get_state_display().lower()}: end it before becoming available."
 
 
 class DoNotCall(DomainError):

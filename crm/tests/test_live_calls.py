@@ -170,6 +170,8 @@ def test_wrap_up_code_is_required_before_the_agent_is_available(world):
     call = call_answer(actor=world.agent, customer=customer, direction="inbound")
     assert call.state == "connected"
     assert state_of(world.agent) == AgentState.ON_CALL
+    with pytest.raises(StateRefused, match="still connected"):
+        agent_state_set(actor=world.integrator, agent=world.agent, state="available")
     call = call_step(actor=world.agent, call=call, event="end")
     assert call.state == "wrap_up"
     with pytest.raises(StateRefused, match="wrap-up code"):

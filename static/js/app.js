@@ -190,6 +190,13 @@ function switchboardAnnounce(text) {
     const next = bar && bar.querySelector("[data-autofocus]");
     if (next && switchboardIdleFocus()) next.focus();
   });
+  // After a saved form the server sends the agent back to a named place (#add-note): focus its field.
+  // On load, not earlier: the browser's own jump to the fragment would take the focus away again.
+  window.addEventListener("load", function () {
+    const anchor = window.location.hash && document.getElementById(window.location.hash.slice(1));
+    const field = anchor && anchor.querySelector("textarea, input:not([type=hidden]), select");
+    if (field && switchboardIdleFocus()) field.focus();
+  });
   function afterCallBarSwap(byUser) {
     const bar = document.getElementById("call-bar");
     if (!bar) return;
