@@ -177,3 +177,42 @@ def _purge_test_broker(settings: Any) -> None:
     url = settings.CELERY_BROKER_URL
     url = "unix://" + url[len("redis+socket://") :] if url.startswith("redis+socket://") else url
     redis.Redis.from_url(url).flushdb()
+
+
+@pytest.fixture
+def push_server(transactional_db: None, settings: Any) -> Iterator[str]:
+    """The push server as `make run` starts it (uvicorn serving config.asgi), on the test database and
+    this test worker's channel layer; pages rendered meanwhile connect to it. Yields its URL."""
+    import time
+    import urllib.request
+
+    from django.db import connection
+
+    from config.run import push_server_command
+
+    port = free_port()
+    settings.PUSH_PORT = port
+    env = os.environ.copy()
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings_test",
+            "DATABASE_URL": _database_url(connection.settings_dict),
+            "REDIS_URL": settings.REDIS_URL,
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    proc = subprocess.Popen(push_server_command("127.0.0.1", port), cwd=BASE_DIR, env=env)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield f"ws://127.0.0.1:{port}/ws/push/"
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

@@ -77,15 +77,10 @@ class UserAdmin(DjangoUserAdmin):
         super().save_model(request, obj, form, change)
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor_label", "action", "object_type", "object_id", "program", "ip_address"]
-    list_filter = ["action", "program", ("at", admin.DateFieldListFilter)]
-    search_fields = ["actor_label", "action", "object_type", "object_id"]
-    date_hierarchy = "at"
-    list_select_related = ["program"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that are evidence (the audit log, agent state spans): read and filter, never add, change
+    or delete."""
 
-    # The log is append-only: the admin can read and filter, never add, change or delete.
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -94,6 +89,15 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor_label", "action", "object_type", "object_id", "program", "ip_address"]
+    list_filter = ["action", "program", ("at", admin.DateFieldListFilter)]
+    search_fields = ["actor_label", "action", "object_type", "object_id"]
+    date_hierarchy = "at"
+    list_select_related = ["program"]
 
 
 @admin.register(Notification)
@@ -116,20 +120,11 @@ class BreakReasonAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgentStateSpan)
-class AgentStateSpanAdmin(admin.ModelAdmin):
-    """Who was in which state when: the record occupancy is measured from. Read-only."""
+class AgentStateSpanAdmin(ReadOnlyAdmin):
+    """Who was in which state when: the record occupancy is measured from."""
 
     list_display = ["user", "state", "reason", "started_at", "ended_at", "source"]
     list_filter = ["state", "source"]
     search_fields = ["user__username"]
     list_select_related = ["user", "reason"]
     date_hierarchy = "started_at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -73,6 +73,17 @@ PRODUCTION_LIKE = {
 }
 
 
+def _wait_for(url: str, seconds: float = 20) -> None:
+    """Until a server started in the background answers (or the time is up: the bench then fails loudly)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1)  # noqa: S310 - loopback
+            return
+        except OSError:
+            time.sleep(0.1)
+
+
 @contextmanager
 def server(env: dict[str, str], workers: int = 2) -> Iterator[str]:
     port = _free_port()
@@ -97,12 +108,7 @@ def server(env: dict[str, str], workers: int = 2) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1)  # noqa: S310 - loopback
-                break
-            except OSError:
-                time.sleep(0.1)
+        _wait_for(base + "/healthz")
         yield base
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -152,12 +158,7 @@ def push_server(env: dict[str, str]) -> Iterator[int]:
         push_server_command("127.0.0.1", port), cwd=BASE_DIR, env={**env, **PRODUCTION_LIKE}, start_new_session=True
     )
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+        _wait_for(f"http://127.0.0.1:{port}/healthz")
         yield port
     finally:
         os.killpg(proc.pid, signal.SIGTERM)

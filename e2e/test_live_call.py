@@ -130,6 +130,10 @@ def test_the_call_bar_survives_navigation_and_the_agent_state_menu_follows(page,
     page.wait_for_selector("#call-bar.state-on_hold [data-caller-name]:has-text('Chen Wang')")
     assert page.input_value("#call-notes") == "Wants a callback next week"
     assert page.locator("#agent-state-select").input_value() == "on_call"
+    # The script, suggested articles and the ticket form open beside the call, without leaving it.
+    page.click(".call-side summary")
+    page.wait_for_selector(".call-side-body [data-panel='call_ticket']")
+    assert "/tickets/" in page.url
     page.click("[data-call-action='resume']")
     page.wait_for_selector("#call-bar.state-connected")
     page.click("[data-call-action='end']")
