@@ -171,6 +171,7 @@ def main() -> int:
             _say("demo logins, password switchboard-demo:")
             _say("  agent, supervisor, manager, knowledge_manager, admin, agent_b")
             _say("  integrator is an API service account: .venv/bin/python manage.py create_api_token integrator")
+            _say(f"push server (screen pops, the call bar): ws://{HOST}:{PUSH_PORT}/ws/push/")
             _say(f"API docs: {url}api/docs/   ·   Ctrl-C stops everything")
         else:
             _say("the web server did not come up; see the messages above")
