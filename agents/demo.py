@@ -70,7 +70,7 @@ def demo_logins() -> list[tuple[str, str]]:
 
 
 @transaction.atomic
-def seed(*, scale: int, stdout: TextIO) -> None:
+def seed(*, scale: int, stdout: TextIO, tickets: int = 0) -> None:
     programs: dict[str, Program] = {}
     for spec in PROGRAMS:
         program, _ = Program.objects.update_or_create(

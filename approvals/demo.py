@@ -26,7 +26,7 @@ REQUESTS = [
 ]
 
 
-def seed(*, scale: int, stdout: TextIO) -> None:
+def seed(*, scale: int, stdout: TextIO, tickets: int = 0) -> None:
     with transaction.atomic():
         for role, amounts in LIMITS.items():
             for kind, amount in zip(("refund", "credit", "fee_waiver"), amounts, strict=True):

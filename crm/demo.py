@@ -87,7 +87,7 @@ PER_PROGRAM = {"acme-bakery": 40, "northwind": 15}
 SCALE_BATCH = 20_000
 
 
-def seed(*, scale: int, stdout: TextIO) -> None:
+def seed(*, scale: int, stdout: TextIO, tickets: int = 0) -> None:
     rng = random.Random(42)
     created = 0
     for slug, count in PER_PROGRAM.items():
@@ -209,11 +209,12 @@ def _insert_batch(program_id: int, offset: int, size: int) -> None:
             )
             INSERT INTO crm_call (created_at, updated_at, direction, program_id, customer_id, phone_number,
                                   dialed_number, started_at, answered_at, ended_at, wait_seconds, talk_seconds,
-                                  hold_seconds, wrap_up_seconds, disposition, notes, first_contact_resolution)
+                                  hold_seconds, wrap_up_seconds, disposition, notes, first_contact_resolution,
+                                  state, transferred, notes_draft)
             SELECT now(), now(), 'inbound', %(program)s, new.id, '+1202' || lpad((g %% 10000000)::text, 7, '0'), '',
                    now() - (k * 7 + g %% 30) * interval '1 day', now() - (k * 7 + g %% 30) * interval '1 day',
                    now() - (k * 7 + g %% 30) * interval '1 day' + interval '4 minutes', 20, 240, 0, 30,
-                   'resolved', 'Generated call.', true
+                   'resolved', 'Generated call.', true, 'completed', false, ''
             FROM new CROSS JOIN generate_series(1, 3) AS k
             """,
             {"program": program_id, "start": offset, "stop": offset + size - 1},

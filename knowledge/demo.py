@@ -240,7 +240,7 @@ TRANSLATIONS: list[tuple[str, str, str, str, str]] = [
 ]
 
 
-def seed(*, scale: int, stdout: TextIO) -> None:
+def seed(*, scale: int, stdout: TextIO, tickets: int = 0) -> None:
     author = User.objects.filter(username="knowledge_manager").first()
     reviewer = User.objects.filter(username="knowledge_manager_b").first()
     if author is None or reviewer is None or Article.objects.exists():

@@ -6,8 +6,9 @@ import random
 from datetime import timedelta
 from typing import TextIO
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
+from tqdm import tqdm
 
 from agents.models import Program, Team, User
 from crm.models import Customer
@@ -43,7 +44,7 @@ SUBJECTS = [
 STATES = ["new", "open", "open", "pending_customer", "on_hold", "resolved", "closed"]
 
 
-def seed(*, scale: int, stdout: TextIO) -> None:
+def seed(*, scale: int, stdout: TextIO, tickets: int = 0) -> None:
     with transaction.atomic():
         for slug, categories in CATEGORIES.items():
             program = Program.objects.filter(slug=slug).first()
@@ -61,9 +62,10 @@ def seed(*, scale: int, stdout: TextIO) -> None:
                 )
         if Ticket.objects.filter(tags__contains=["demo"]).exists():
             stdout.write("  tickets: demo tickets already there\n")
-            return
-        made = _demo_tickets()
-    stdout.write(f"  tickets: {made} demo tickets with history and follow-ups\n")
+        else:
+            stdout.write(f"  tickets: {_demo_tickets()} demo tickets with history and follow-ups\n")
+    if tickets:
+        _seed_generated_tickets(tickets, stdout)
 
 
 def _demo_tickets() -> int:
@@ -121,3 +123,113 @@ def _demo_tickets() -> int:
             )
         made += 1
     return made
+
+
+GENERATED_BATCH = 25_000
+
+
+def _seed_generated_tickets(count: int, stdout: TextIO) -> None:
+    """M generated tickets in Acme Bakery's three teams, two comments each, for benchmarks at scale.
+
+    Shaped like a year of a 200-seat center: created over 365 days; 15 % open (two in three unassigned),
+    5 % waiting on the customer, 30 % resolved, 50 % closed; customers drawn from the generated ones
+    (else the demo ones). Straight ``INSERT ... SELECT generate_series`` in batches, numbers from the
+    ticket sequence, every row through the program triggers.
+    """
+    program = Program.objects.filter(slug="acme-bakery").first()
+    teams = list(Team.objects.filter(programs=program, is_active=True).order_by("id").values_list("pk", flat=True))
+    if program is None or not teams:
+        return
+    members = {
+        team: list(User.objects.filter(memberships__team_id=team, is_active=True).values_list("pk", flat=True))
+        for team in teams
+    }
+    assignees: list[int | None] = [members[t][0] if members[t] else None for t in teams]
+    author = User.objects.filter(username="agent").values_list("pk", flat=True).first()
+    generated = Customer.objects.filter(program=program, tags__contains=["generated"]).exists()
+    pool = Customer.objects.filter(program=program, erased_at__isnull=True)
+    customers = (pool.filter(tags__contains=["generated"]) if generated else pool).count()
+    start = Ticket.objects.filter(tags__contains=["generated"]).count()
+    with tqdm(total=count, desc="generated tickets", unit="ticket", file=stdout) as progress:
+        done = 0
+        while done < count:
+            size = min(GENERATED_BATCH, count - done)
+            _insert_ticket_batch(
+                program=program.pk,
+                teams=teams,
+                assignees=assignees,
+                author=author,
+                generated=generated,
+                customers=customers,
+                offset=start + done,
+                size=size,
+            )
+            done += size
+            progress.update(size)
+
+
+def _insert_ticket_batch(
+    *,
+    program: int,
+    teams: list[int],
+    assignees: list[int | None],
+    author: int | None,
+    generated: bool,
+    customers: int,
+    offset: int,
+    size: int,
+) -> None:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH pool AS (
+              SELECT id, row_number() OVER (ORDER BY id) - 1 AS rn FROM crm_customer
+              WHERE program_id = %(program)s AND erased_at IS NULL
+                AND (NOT %(generated)s OR tags @> ARRAY['generated']::varchar[])
+            ),
+            new AS (
+              INSERT INTO tickets_ticket (created_at, updated_at, number, subject, description, program_id,
+                                          customer_id, team_id, assignee_id, priority, channel, tags, status,
+                                          first_response_due, resolution_due, resolved_at, closed_at)
+              SELECT c.at, c.at, 'SB-' || nextval('tickets_number_seq'),
+                     (ARRAY['Order arrived damaged','Charged twice','Cannot log in','Wrong item delivered',
+                            'Refund not received','Change delivery address','Broken oven door','Missing invoice'])
+                       [1 + g %% 8] || ' #' || g,
+                     'Generated ticket ' || g || ': the customer called about it and wants an update.',
+                     %(program)s, pool.id, (%(teams)s::bigint[])[1 + g %% %(nteams)s],
+                     CASE WHEN c.status IN ('open', 'pending_customer') AND g %% 2 = 0
+                          THEN NULL ELSE (%(assignees)s::bigint[])[1 + g %% %(nteams)s] END,
+                     (ARRAY['normal','normal','high','low','urgent'])[1 + g %% 5], 'phone',
+                     ARRAY['generated'], c.status,
+                     c.at + interval '1 hour', c.at + interval '1 day',
+                     CASE WHEN c.status IN ('resolved', 'closed') THEN c.at + interval '20 hours' END,
+                     CASE WHEN c.status = 'closed' THEN c.at + interval '3 days' END
+              FROM generate_series(%(start)s, %(stop)s) AS g
+              CROSS JOIN LATERAL (
+                SELECT now() - (g %% 365) * interval '1 day' - (g %% 1440) * interval '1 minute' AS at,
+                       CASE WHEN g %% 20 < 3 THEN 'open' WHEN g %% 20 = 3 THEN 'pending_customer'
+                            WHEN g %% 20 < 10 THEN 'resolved' ELSE 'closed' END AS status
+              ) AS c
+              JOIN pool ON pool.rn = g %% %(customers)s
+              RETURNING id, created_at
+            )
+            INSERT INTO tickets_comment (created_at, updated_at, ticket_id, author_id, body, is_internal)
+            SELECT new.created_at + k * interval '2 hours', new.created_at + k * interval '2 hours', new.id,
+                   %(author)s,
+                   CASE WHEN k = 1 THEN 'Customer confirmed the order number and the delivery address.'
+                        ELSE 'Followed up by phone; waiting for the warehouse to confirm.' END,
+                   k = 2
+            FROM new CROSS JOIN generate_series(1, 2) AS k
+            """,
+            {
+                "program": program,
+                "teams": teams,
+                "nteams": len(teams),
+                "assignees": assignees,
+                "author": author,
+                "generated": generated,
+                "customers": customers,
+                "start": offset,
+                "stop": offset + size - 1,
+            },
+        )

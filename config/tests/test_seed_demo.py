@@ -53,3 +53,30 @@ def test_seed_demo_refuses_production_without_force(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="refuses to run with DEBUG off"):
         call_command("seed_demo", stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_generated_tickets_are_shaped_like_a_year_of_a_center(settings):
+    from django.db.models import Count
+
+    from tickets.models import Comment, Ticket
+
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("seed_demo", "--scale", "30", "--tickets", "400", stdout=out)
+    generated = Ticket.objects.filter(tags__contains=["generated"])
+    assert generated.count() == 400
+    assert "generated tickets" in out.getvalue()  # the progress bar
+    assert Comment.objects.filter(ticket__in=generated).count() == 800
+    by_status = dict(generated.values_list("status").annotate(n=Count("id")))
+    assert by_status == {"open": 60, "pending_customer": 20, "resolved": 120, "closed": 200}
+    assert generated.filter(status="open", assignee__isnull=True).count() == 40  # two in three wait in the queue
+    assert generated.values("team").distinct().count() == 3
+    assert not generated.filter(customer__isnull=True).exists()
+    assert not generated.exclude(customer__tags__contains=["generated"]).exists()  # drawn from the generated ones
+    from crm.models import Call
+
+    assert Call.objects.filter(customer__tags__contains=["generated"], state="completed").count() == 90
+    assert len(set(generated.values_list("number", flat=True))) == 400
+    call_command("seed_demo", "--tickets", "100", stdout=StringIO())  # adds, never repeats a number
+    assert Ticket.objects.filter(tags__contains=["generated"]).values("number").distinct().count() == 500

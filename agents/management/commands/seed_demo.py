@@ -14,14 +14,20 @@ from agents.models import User
 
 
 class Command(BaseCommand):
-    help = "Create demo data, idempotently. --scale N adds N generated customers with history for benchmarks."
+    help = (
+        "Create demo data, idempotently. --scale N adds N generated customers with history, --tickets M adds M "
+        "generated tickets, for benchmarks."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--scale", type=int, default=0, help="generated customers to add (bulk, for benchmarks)")
+        parser.add_argument(
+            "--tickets", type=int, default=0, help="generated tickets to add, two comments each (bulk, for benchmarks)"
+        )
         parser.add_argument("--force", action="store_true", help="run even with DEBUG off (never on production data)")
         parser.add_argument("--if-empty", action="store_true", help="do nothing when the demo users already exist")
 
-    def handle(self, *args: Any, scale: int, force: bool, if_empty: bool, **options: Any) -> None:
+    def handle(self, *args: Any, scale: int, tickets: int, force: bool, if_empty: bool, **options: Any) -> None:
         if not settings.DEBUG and not force:
             raise CommandError(
                 "seed_demo refuses to run with DEBUG off: it creates users with a known password. "
@@ -29,6 +35,8 @@ class Command(BaseCommand):
             )
         if scale < 0:
             raise CommandError("--scale must be zero or a positive number of customers.")
+        if tickets < 0:
+            raise CommandError("--tickets must be zero or a positive number of tickets.")
         if if_empty and User.objects.filter(username="agent").exists():
             self.stdout.write("Demo data already loaded.")
             return
@@ -40,7 +48,7 @@ class Command(BaseCommand):
                 if exc.name != module_name:
                     raise
                 continue  # that app has no demo data yet
-            module.seed(scale=scale, stdout=self.stdout)
+            module.seed(scale=scale, tickets=tickets, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f}s."))
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
         for username, role in demo_logins():
