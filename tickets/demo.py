@@ -180,6 +180,7 @@ def _insert_ticket_batch(
     size: int,
 ) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = '10min'")  # a batch job, not a request
         cursor.execute(
             """
             WITH pool AS (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.db.models import F
 
 from agents.models import Program, Team, TimeStamped
 
@@ -37,6 +38,11 @@ class Category(TimeStamped):
 
     def __str__(self) -> str:
         return self.name
+
+
+# A ticket in one of these is work still to do: queues, "my tickets", the SLA clock.
+OPEN_STATUSES = frozenset({"new", "open", "pending_customer", "on_hold"})
+_OPEN = models.Q(status__in=sorted(OPEN_STATUSES))
 
 
 class Ticket(TimeStamped):
@@ -83,6 +89,24 @@ class Ticket(TimeStamped):
             models.Index(fields=["customer", "status"], name="tickets_customer_status"),
             models.Index(fields=["team", "status", "resolution_due"], name="tickets_queue"),
             models.Index(fields=["assignee", "status"], name="tickets_assignee_status"),
+            # Each list's order, so a page is read in order and stops (no sort of every matching ticket):
+            # the API's newest first; a team's open work, unassigned first then by due time; my open work by due.
+            models.Index(F("created_at").desc(), F("id").desc(), name="tickets_newest"),
+            models.Index(
+                F("team"),
+                F("assignee").asc(nulls_first=True),
+                F("resolution_due").asc(nulls_last=True),
+                F("id"),
+                name="tickets_team_open_order",
+                condition=_OPEN,
+            ),
+            models.Index(
+                F("assignee"),
+                F("resolution_due").asc(nulls_last=True),
+                F("id"),
+                name="tickets_mine_order",
+                condition=_OPEN,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -98,7 +122,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Ticket.Status.RESOLVED: frozenset({"open", "closed"}),
     Ticket.Status.CLOSED: frozenset(),
 }
-OPEN_STATUSES = frozenset({"new", "open", "pending_customer", "on_hold"})
 
 
 class TicketEvent(models.Model):
