@@ -5,25 +5,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agents', '0011_program_default_team'),
-        ('crm', '0008_live_calls'),
-        ('tickets', '0006_ticket_team_required'),
+        ("agents", "0011_program_default_team"),
+        ("crm", "0008_live_calls"),
+        ("tickets", "0006_ticket_team_required"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(models.OrderBy(models.F('created_at'), descending=True), models.OrderBy(models.F('id'), descending=True), name='tickets_newest'),
+            model_name="ticket",
+            index=models.Index(
+                models.OrderBy(models.F("created_at"), descending=True),
+                models.OrderBy(models.F("id"), descending=True),
+                name="tickets_newest",
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(models.F('team'), models.OrderBy(models.F('assignee'), nulls_first=True), models.OrderBy(models.F('resolution_due'), nulls_last=True), models.F('id'), condition=models.Q(('status__in', ['new', 'on_hold', 'open', 'pending_customer'])), name='tickets_team_open_order'),
+            model_name="ticket",
+            index=models.Index(
+                models.F("team"),
+                models.OrderBy(models.F("assignee"), nulls_first=True),
+                models.OrderBy(models.F("resolution_due"), nulls_last=True),
+                models.F("id"),
+                condition=models.Q(("status__in", ["new", "on_hold", "open", "pending_customer"])),
+                name="tickets_team_open_order",
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(models.F('assignee'), models.OrderBy(models.F('resolution_due'), nulls_last=True), models.F('id'), condition=models.Q(('status__in', ['new', 'on_hold', 'open', 'pending_customer'])), name='tickets_mine_order'),
+            model_name="ticket",
+            index=models.Index(
+                models.F("assignee"),
+                models.OrderBy(models.F("resolution_due"), nulls_last=True),
+                models.F("id"),
+                condition=models.Q(("status__in", ["new", "on_hold", "open", "pending_customer"])),
+                name="tickets_mine_order",
+            ),
         ),
     ]
