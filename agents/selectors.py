@@ -87,6 +87,12 @@ def user_get(*, pk: object) -> User | None:
         return None
 
 
+def agent_watched(*, actor: Actor, username: str) -> User | None:
+    """An active user by username whose state the actor may see and set; None otherwise (a 404, not a 403)."""
+    agent = User.objects.filter(username=username, is_active=True).first()
+    return agent if agent is not None and permissions.can_set_agent_state(actor, agent) else None
+
+
 def team_get(*, pk: object) -> Team | None:
     """An active team by id; None for an unknown or malformed id."""
     try:

@@ -14,8 +14,7 @@ from rest_framework.views import APIView
 from agents.api.serializers import AgentStateSerializer
 from agents.http import api_actor
 from agents.models import AgentState, AgentStateSpan, User
-from agents.permissions import can_set_agent_state
-from agents.selectors import agent_state_current
+from agents.selectors import agent_state_current, agent_watched
 from agents.services import agent_state_set
 
 
@@ -30,9 +29,9 @@ def _body(agent: User, span: AgentStateSpan | None) -> dict[str, Any]:
 
 class AgentStateView(APIView):
     def _agent(self, request: Request, username: str) -> User:
-        agent = User.objects.filter(username=username, is_active=True).first()
         # Someone the caller may not watch is "not found", never "forbidden" (invariant 5).
-        if agent is None or not can_set_agent_state(api_actor(request), agent):
+        agent = agent_watched(actor=api_actor(request), username=username)
+        if agent is None:
             raise Http404
         return agent
 
