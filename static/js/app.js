@@ -110,7 +110,6 @@ function switchboardAnnounce(text) {
   function onMessage(event) {
     let message;
     try { message = JSON.parse(event.data); } catch (e) { return; }
-    window.switchboardLastPush = message;
     if (message.kind === "call") {
       refreshCallBar();
     } else if (message.kind === "agent_state") {
