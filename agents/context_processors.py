@@ -13,6 +13,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
+    if getattr(request, "htmx", False):
+        # A fragment for an htmx request (as-you-type search, a polled queue, the call bar): its view passes
+        # what it shows, and the page's top bar stays as it is, so none of the top bar's queries run.
+        return {"page_path": page_path(request)}
     context = {
         "nav_items": nav_for(user),
         "unread_notifications": notification_unread_count(actor=user),

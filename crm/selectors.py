@@ -187,6 +187,17 @@ def customer_lookup(*, actor: Actor, phone: str, dialed: str = "") -> list[Custo
     return list(Customer.objects.raw(LOOKUP_SQL, [e164, programs]))
 
 
+def customer_ids_with_number(*, program_id: int, e164: str, limit: int = 2) -> list[int]:
+    """Who has this number in one program (telephony's first event: exactly one is the caller)."""
+    if not e164:
+        return []
+    return list(
+        CustomerPhone.objects.filter(number=e164, customer__program_id=program_id, customer__erased_at__isnull=True)
+        .values_list("customer_id", flat=True)
+        .distinct()[:limit]
+    )
+
+
 def contact_rows() -> dict[str, Any]:
     """Organization name, phones, emails and note flags of each customer, in the customer's own row."""
     phones = CustomerPhone.objects.filter(customer=OuterRef("pk")).order_by("-is_primary", "id")

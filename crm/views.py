@@ -49,7 +49,7 @@ TIMELINE_PAGE = 20
 workspace_required = role_required(can_use_workspace, "The agent workspace is for agents, supervisors and managers.")
 
 
-def _customer_or_404(request: AuthenticatedRequest, pk: int) -> Customer:
+def _customer_or_404(request: AuthenticatedRequest, pk: int | str) -> Customer:
     customer = selectors.customer_get(actor=request.user, pk=pk)
     if customer is None:
         raise Http404("No such customer.")
@@ -341,7 +341,7 @@ def call_notes(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def call_caller(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The agent says which of the matching customers is calling."""
     call = _live_call_or_404(request, pk)
-    customer = _customer_or_404(request, int(request.POST.get("customer") or 0))
+    customer = _customer_or_404(request, request.POST.get("customer", ""))
     return _after_call_action(request, call_set_customer(actor=request.user, call=call, customer=customer))
 
 

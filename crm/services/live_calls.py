@@ -27,7 +27,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from agents.models import AgentState, Program, User
-from agents.permissions import Actor, can_serve_program
+from agents.permissions import Actor, can_serve_program, home_region
 from agents.selectors import program_for_dialed_number, program_for_new_record
 from agents.services import StateRefused, agent_state_set
 from config.errors import DomainError, NotAllowed
@@ -44,10 +44,10 @@ from crm.models import (
     CallEventKind,
     CallState,
     Customer,
-    CustomerPhone,
     WrapUpCode,
 )
 from crm.phones import try_normalize_phone
+from crm.selectors import customer_ids_with_number
 from crm.services.customers import customer_touch
 
 # Within one instant, events apply in the order a call lives them.
@@ -240,7 +240,7 @@ def call_event_record(
     program the dialed number (else the integrator's only program) names, creating it for an unknown
     id, then applies the event. Returns (call, created); safe to resend."""
     refuse_card("external_id", external_id)
-    program = _program_for_event(actor, dialed)
+    program, dialed_e164 = _program_for_event(actor, dialed)
     call = Call.objects.filter(program=program, external_id=external_id).first()
     created = False
     if call is None:
@@ -251,24 +251,26 @@ def call_event_record(
             at=at,
             direction=direction or CallDirection.INBOUND,
             phone_number=phone_number,
-            dialed=dialed,
+            dialed=dialed_e164,
         )
     return call_event_apply(actor=actor, call=call, event=event, at=at, agent=agent), created
 
 
-def _program_for_event(actor: Actor, dialed: str) -> Program:
+def _program_for_event(actor: Actor, dialed: str) -> tuple[Program, str]:
+    """The program the call belongs to, and the dialed number as E.164 ("" when not given)."""
     if dialed:
-        number = try_normalize_phone(dialed, region="US")
+        number = try_normalize_phone(dialed, region=home_region(actor))
         program = program_for_dialed_number(number=number) if number else None
-        if program is None:
+        if program is None or number is None:
             raise ValidationError({"dialed": [f"{dialed!r} is not a number of any program."]})
-        return program_for_new_record(actor=actor, program=program)
-    return program_for_new_record(actor=actor)
+        return program_for_new_record(actor=actor, program=program), number
+    return program_for_new_record(actor=actor), ""
 
 
 def _call_for_first_event(
     *, actor: Actor, program: Program, external_id: str, at: datetime, direction: str, phone_number: str, dialed: str
 ) -> tuple[Call, bool]:
+    """``dialed`` is already E.164 (or "")."""
     if direction not in CallDirection.values:
         raise ValidationError({"direction": ["Choose inbound or outbound."]})
     if not permissions.can_log_call(actor, program.pk):
@@ -276,7 +278,7 @@ def _call_for_first_event(
     caller = try_normalize_phone(phone_number, region=program.default_region or "US") if phone_number else ""
     if phone_number and caller is None:
         raise ValidationError({"phone_number": [f"{phone_number!r} is not a phone number."]})
-    matches = _customers_for_number(program, caller or "")
+    matches = customer_ids_with_number(program_id=program.pk, e164=caller or "")
     try:
         with transaction.atomic():
             call = Call.objects.create(
@@ -284,7 +286,7 @@ def _call_for_first_event(
                 external_id=external_id,
                 direction=direction,
                 phone_number=caller or "",
-                dialed_number=(try_normalize_phone(dialed, region="US") or "") if dialed else "",
+                dialed_number=dialed,
                 # Exactly one customer with this number is the caller; several wait for the agent's pick.
                 customer_id=matches[0] if len(matches) == 1 else None,
                 started_at=at,
@@ -300,16 +302,6 @@ def _call_for_first_event(
     except IntegrityError:
         # Two first events of one call raced: the other request created it.
         return Call.objects.get(program=program, external_id=external_id), False
-
-
-def _customers_for_number(program: Program, e164: str) -> list[int]:
-    if not e164:
-        return []
-    return list(
-        CustomerPhone.objects.filter(number=e164, customer__program=program, customer__erased_at__isnull=True)
-        .values_list("customer_id", flat=True)
-        .distinct()[:2]
-    )
 
 
 # --- The agent's call bar: the same lifecycle, driven from the web UI -------------------------

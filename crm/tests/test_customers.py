@@ -209,3 +209,18 @@ def test_history_paginates(client, world):
     assert "history note 44" in page
     assert "history note 00" not in page
     assert "Older history" in page
+
+
+def test_as_you_type_search_runs_none_of_the_page_chrome_queries(client, world):
+    """A fragment for htmx (here, results per keystroke) does not look up the top bar or the call bar."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    customer_with_phone(world.program_a, name="Maria Garcia")
+    client.force_login(world.agent)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("crm:customer_list"), {"q": "Maria"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert "Maria Garcia" in response.content.decode()
+    chrome = [q["sql"] for q in queries if any(t in q["sql"] for t in ("agentstatespan", "crm_call", "notification"))]
+    assert chrome == []

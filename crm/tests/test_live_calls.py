@@ -234,3 +234,17 @@ def test_the_events_api_is_idempotent_and_names_bad_fields(world):
     assert {"event", "at"} <= set(bad.json()["details"])
     unknown = api.post("/api/v1/calls/events/", {**body, "agent": "nobody"}, format="json")
     assert unknown.status_code == 400
+
+
+def test_picking_the_caller_with_a_bad_id_is_a_404_not_a_crash(client, world):
+    from django.urls import reverse
+
+    customer_with_phone(world.program_a, "+14155550111")
+    customer_with_phone(world.program_a, "+14155550111")
+    call = call_answer(actor=world.agent, customer=None, direction="inbound", phone_number="+14155550111")
+    client.force_login(world.agent)
+    for value in ("abc", "", "1e9", "99999999999999999999"):
+        response = client.post(reverse("crm:call_caller", args=[call.pk]), {"customer": value})
+        assert response.status_code == 404, value
+    call.refresh_from_db()
+    assert call.customer is None
