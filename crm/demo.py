@@ -13,6 +13,7 @@ from tqdm import tqdm
 
 from agents.models import AgentState, Program, User
 from agents.services import agent_state_set
+from config.bulk import bulk_batches, bulk_transaction
 from config.redaction import redact_text
 from crm.models import (
     Call,
@@ -171,18 +172,14 @@ def _seed_scale(scale: int, stdout: TextIO) -> None:
         return
     start = Customer.objects.filter(tags__contains=["generated"]).count()
     with tqdm(total=scale, desc="generated customers", unit="customer", file=stdout) as progress:
-        done = 0
-        while done < scale:
-            size = min(SCALE_BATCH, scale - done)
+        for done, size in bulk_batches(scale, SCALE_BATCH, analyze=["crm_customer", "crm_call"]):
             _insert_batch(program.pk, start + done, size)
-            done += size
             progress.update(size)
 
 
 def _insert_batch(program_id: int, offset: int, size: int) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
-        # A batch job, not a request: the web's 30 s statement limit does not fit a busy machine.
-        cursor.execute("SET LOCAL statement_timeout = '10min'")
+        bulk_transaction(cursor)
         cursor.execute(
             """
             WITH new AS (

@@ -11,6 +11,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from agents.models import Program, Team, User
+from config.bulk import bulk_batches, bulk_transaction
 from crm.models import Customer
 from tickets.models import Category, FollowUp, Priority, SlaPolicy, Ticket
 from tickets.services.tickets import ticket_comment_add, ticket_create, ticket_transition
@@ -151,9 +152,7 @@ def _seed_generated_tickets(count: int, stdout: TextIO) -> None:
     customers = (pool.filter(tags__contains=["generated"]) if generated else pool).count()
     start = Ticket.objects.filter(tags__contains=["generated"]).count()
     with tqdm(total=count, desc="generated tickets", unit="ticket", file=stdout) as progress:
-        done = 0
-        while done < count:
-            size = min(GENERATED_BATCH, count - done)
+        for done, size in bulk_batches(count, GENERATED_BATCH, analyze=["tickets_ticket", "crm_customer"]):
             _insert_ticket_batch(
                 program=program.pk,
                 teams=teams,
@@ -164,7 +163,6 @@ def _seed_generated_tickets(count: int, stdout: TextIO) -> None:
                 offset=start + done,
                 size=size,
             )
-            done += size
             progress.update(size)
 
 
@@ -180,7 +178,7 @@ def _insert_ticket_batch(
     size: int,
 ) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL statement_timeout = '10min'")  # a batch job, not a request
+        bulk_transaction(cursor)
         cursor.execute(
             """
             WITH pool AS (
