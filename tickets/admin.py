@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from tickets.models import Category, Comment, FollowUp, SlaPolicy, Ticket, TicketEvent
+from tickets.models import Category, Comment, FollowUp, QueueCount, SlaPolicy, Ticket, TicketEvent
 
 
 @admin.register(Category)
@@ -53,3 +53,20 @@ class FollowUpAdmin(admin.ModelAdmin):
     list_select_related = ["owner", "ticket", "customer"]
     raw_id_fields = ["ticket", "customer", "owner"]
     readonly_fields = ["notified_at", "completed_at"]
+
+
+@admin.register(QueueCount)
+class QueueCountAdmin(admin.ModelAdmin):
+    """Read-only: the database triggers keep these counters; an edit would only make them wrong."""
+
+    list_display = ["team", "assignee", "status", "n"]
+    list_filter = ["team", "status"]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False

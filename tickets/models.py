@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models import F
 
@@ -39,6 +41,14 @@ class Category(TimeStamped):
     def __str__(self) -> str:
         return self.name
 
+
+# What the ticket search reads (tickets.selectors.ticket_search), each served by a GIN index of the
+# same expression: the subject weighs more than the description; comments are searched apart.
+SEARCH_CONFIG = "english"
+TICKET_SEARCH_VECTOR = SearchVector("subject", weight="A", config=SEARCH_CONFIG) + SearchVector(
+    "description", weight="B", config=SEARCH_CONFIG
+)
+COMMENT_SEARCH_VECTOR = SearchVector("body", config=SEARCH_CONFIG)
 
 # A ticket in one of these is work still to do: queues, "my tickets", the SLA clock.
 OPEN_STATUSES = frozenset({"new", "open", "pending_customer", "on_hold"})
@@ -92,6 +102,10 @@ class Ticket(TimeStamped):
             # Each list's order, so a page is read in order and stops (no sort of every matching ticket):
             # the API's newest first; a team's open work, unassigned first then by due time; my open work by due.
             models.Index(F("created_at").desc(), F("id").desc(), name="tickets_newest"),
+            models.Index(fields=["updated_at", "id"], name="tickets_updated"),
+            GinIndex(TICKET_SEARCH_VECTOR, name="tickets_search"),
+            # Typo tolerance: subjects that look like the words typed (pg_trgm).
+            GinIndex(fields=["subject"], opclasses=["gin_trgm_ops"], name="tickets_subject_trgm"),
             models.Index(
                 F("team"),
                 F("assignee").asc(nulls_first=True),
@@ -111,6 +125,34 @@ class Ticket(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.number} {self.subject}"
+
+
+class QueueCount(models.Model):
+    """How many open tickets a team holds, per assignee (NULL: nobody yet) and status.
+
+    Kept by database triggers (migration 0008) in the transaction that inserts, changes or deletes the
+    ticket, whatever wrote it (a service, a bulk seed, a retention purge), so a queue page reads a few
+    counter rows instead of counting a team's tickets. Only open statuses are counted.
+    """
+
+    # No foreign-key constraints: a counter must never stop a team or a user from being deleted, and a
+    # row left for one that is gone reads as nothing.
+    team = models.ForeignKey(Team, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    status = models.CharField(max_length=20, choices=Ticket.Status.choices)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "assignee", "status"], nulls_distinct=False, name="tickets_queuecount_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"team {self.team_id} / {self.assignee_id or 'unassigned'} / {self.status}: {self.n}"
 
 
 # Allowed status changes. Reopening a resolved ticket is allowed; a closed one is final.
@@ -161,7 +203,12 @@ class Comment(TimeStamped):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["ticket", "created_at"], name="tickets_comment_ticket")]
+        indexes = [
+            models.Index(fields=["ticket", "created_at"], name="tickets_comment_ticket"),
+            GinIndex(COMMENT_SEARCH_VECTOR, name="tickets_comment_search"),
+            # A common word matches many comments: the search reads the newest first and stops.
+            models.Index(F("created_at").desc(), name="tickets_comment_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"Comment {self.pk} on {self.ticket_id}"

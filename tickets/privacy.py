@@ -13,5 +13,6 @@ POLICIES = {
     ),
     "tickets.Comment": Policy(free_text=("body",), customer="ticket__customer"),
     "tickets.SlaPolicy": Policy(not_personal=("priority",)),
+    "tickets.QueueCount": Policy(not_personal=("status",)),
     "tickets.FollowUp": Policy(free_text=("note",), not_personal=("status",), customer="customer"),
 }

@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+import operator
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import reduce
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from agents.models import Role, Team, User
 from agents.permissions import Actor, id_of, is_active_user, served_program_ids
-from tickets.models import OPEN_STATUSES, Category, Comment, FollowUp, Ticket, TicketEvent
+from config.search import trigram_search
+from tickets.models import (
+    COMMENT_SEARCH_VECTOR,
+    OPEN_STATUSES,
+    SEARCH_CONFIG,
+    TICKET_SEARCH_VECTOR,
+    Category,
+    Comment,
+    FollowUp,
+    QueueCount,
+    Ticket,
+    TicketEvent,
+)
 from tickets.numbers import ticket_number_parse
 
 
@@ -19,11 +37,78 @@ def ticket_list(*, actor: Actor) -> QuerySet[Ticket]:
     )
 
 
+# A common word matches a hundred thousand tickets: each source (words, comments, look-alike subjects)
+# hands over at most this many matches, and only those are ranked (a more specific query narrows them).
+SEARCH_CANDIDATES = 500
+# A word that looks this much like a subject's word (pg_trgm word similarity) is a typo of it.
+TYPO_SIMILARITY = 0.4
+# ``-word`` in a query: leave out tickets holding it (web search syntax).
+LEFT_OUT = re.compile(r"(?:^|(?<=\s))-(\w+)")
+# A ticket whose comments hold the words ranks this much above one whose subject or description only do.
+COMMENT_BONUS = 0.05
+
+
+def ticket_search(*, actor: Actor, query: str, limit: int = 25) -> list[Ticket]:
+    """Tickets by their words: subject and description (the subject weighs more) and comments; subjects
+    that look like the words when nothing holds them (typos). Best first, newer first among equals;
+    ``websearch`` syntax ("a phrase", -left-out). Scoped to the actor's programs like every ticket read.
+
+    Candidates are found first (GIN indexes; no order, so PostgreSQL reads a rare word's few rows
+    through the index and stops early on a common one) and ranked second, by primary key.
+    """
+    query = (query or "").strip()[:200]
+    if not query:
+        return []
+    visible = ticket_list(actor=actor)
+    words = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+    by_words = (
+        visible.annotate(vector=TICKET_SEARCH_VECTOR, source=Value("words"))
+        .filter(vector=words)
+        .order_by()
+        .values_list("pk", "source")[:SEARCH_CANDIDATES]
+    )
+    by_comments = (
+        Comment.objects.annotate(vector=COMMENT_SEARCH_VECTOR, source=Value("comments"))
+        .filter(vector=words, ticket__program_id__in=served_program_ids(actor))
+        .order_by()
+        .values_list("ticket_id", "source")[:SEARCH_CANDIDATES]
+    )
+    found = list(by_words.union(by_comments, all=True))
+    if found:
+        in_comments = {pk for pk, source in found if source == "comments"}
+        bonus = Case(When(pk__in=in_comments, then=Value(COMMENT_BONUS)), default=Value(0.0), output_field=FloatField())
+        rank = SearchRank(TICKET_SEARCH_VECTOR, words) + bonus
+        return list(
+            visible.filter(pk__in={pk for pk, _ in found})
+            .annotate(rank=rank)
+            .order_by("-rank", "-created_at", "-id")[:limit]
+        )
+    # Nothing holds the words: subjects with words like them (typos), none holding a left-out word.
+    excluded = LEFT_OUT.findall(query)
+    wanted = LEFT_OUT.sub(" ", query).replace('"', " ").strip()
+    if not wanted:
+        return []
+    alike = visible.filter(subject__trigram_word_similar=wanted).order_by()
+    with trigram_search(TYPO_SIMILARITY):
+        alike_ids = list(alike.values_list("pk", flat=True)[:SEARCH_CANDIDATES])
+    hits = visible.filter(pk__in=alike_ids)
+    if excluded:
+        left_out = reduce(operator.or_, (SearchQuery(word, config=SEARCH_CONFIG) for word in excluded))
+        hits = hits.annotate(vector=TICKET_SEARCH_VECTOR).exclude(vector=left_out)
+    return list(
+        hits.annotate(rank=TrigramWordSimilarity(wanted, "subject")).order_by("-rank", "-created_at", "-id")[:limit]
+    )
+
+
 def ticket_get(*, actor: Actor, pk: int | str) -> Ticket | None:
     try:
         return ticket_list(actor=actor).filter(pk=int(pk)).first()
     except (TypeError, ValueError):
         return None
+
+
+# Waiting for someone to take them: the badge on each queue's tab.
+UNTAKEN_STATUSES = frozenset({"new", "open"})
 
 
 def ticket_queue(*, actor: Actor, team: Team) -> QuerySet[Ticket]:
@@ -110,14 +195,32 @@ def ticket_queue_teams(*, actor: Actor) -> list[Team]:
     return list(teams.order_by("name"))
 
 
-def ticket_unassigned_counts(*, teams: list[Team]) -> dict[int, int]:
-    """New or open tickets nobody has taken, per team id."""
-    return dict(
-        Ticket.objects.filter(team__in=teams, status__in=["new", "open"], assignee__isnull=True)
-        .values_list("team")
-        .annotate(n=Count("id"))
-        .values_list("team", "n")
+@dataclass(frozen=True)
+class QueueCounts:
+    """The queue page's numbers, read from the trigger-kept counters (``QueueCount``), one query."""
+
+    open: dict[int, int]  # team id -> open tickets in its queue
+    unassigned: dict[int, int]  # team id -> new or open tickets nobody has taken
+    mine: int  # the actor's own open tickets
+
+
+def ticket_queue_counts(*, actor: Actor, teams: list[Team]) -> QueueCounts:
+    open_by_team: dict[int, int] = defaultdict(int)
+    unassigned: dict[int, int] = defaultdict(int)
+    mine = 0
+    me = id_of(actor)
+    rows = QueueCount.objects.filter(Q(team__in=teams) | Q(assignee_id=me)).values_list(
+        "team_id", "assignee_id", "status", "n"
     )
+    team_ids = {team.pk for team in teams}
+    for team_id, assignee_id, status, n in rows:
+        if assignee_id is not None and assignee_id == me:
+            mine += n
+        if team_id in team_ids:
+            open_by_team[team_id] += n
+            if assignee_id is None and status in UNTAKEN_STATUSES:
+                unassigned[team_id] += n
+    return QueueCounts(open=dict(open_by_team), unassigned={k: v for k, v in unassigned.items() if v}, mine=mine)
 
 
 def ticket_transfer_teams(*, ticket: Ticket) -> list[Team]:

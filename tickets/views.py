@@ -47,13 +47,31 @@ def ticket_list(request: AuthenticatedRequest) -> HttpResponse:
     tickets = (
         selectors.ticket_queue(actor=request.user, team=team) if team else selectors.ticket_mine(actor=request.user)
     )
-    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
-    counts = selectors.ticket_unassigned_counts(teams=teams)
+    counts = selectors.ticket_queue_counts(actor=request.user, teams=teams)
+    total = counts.open.get(team.pk, 0) if team else counts.mine
+    page = CountedPaginator(tickets, PAGE_SIZE, count=total).get_page(request.GET.get("page"))
     return render(
         request,
         "tickets/ticket_list.html",
-        {"teams": teams, "team": team, "page": page, "unassigned": counts, "now": timezone.now()},
+        {"teams": teams, "team": team, "page": page, "unassigned": counts.unassigned, "now": timezone.now()},
     )
+
+
+@workspace_required
+@require_GET
+def ticket_search(request: AuthenticatedRequest) -> HttpResponse:
+    """Tickets by their words (subject, description, comments), best first."""
+    query = request.GET.get("q", "").strip()
+    tickets = selectors.ticket_search(actor=request.user, query=query) if query else []
+    return render(request, "tickets/ticket_search.html", {"query": query, "tickets": tickets, "now": timezone.now()})
+
+
+class CountedPaginator(Paginator):
+    """A paginator told how many rows there are (from the queue counters) instead of counting them."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # ``Paginator.count`` is a cached property: this is its cached value
 
 
 @workspace_required
