@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db.models import CharField, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import CharField, F, OuterRef, Prefetch, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import JSONObject, Reverse
 
@@ -17,11 +17,14 @@ from agents.models import Program
 from agents.permissions import Actor, home_region, served_program_ids
 from agents.selectors import program_for_dialed_number
 from config.hooks import app_hooks
-from crm.models import Call, Customer, CustomerEmail, CustomerPhone, Note, NoteFlag, WrapUpCode
+from config.search import trigram_search
+from crm.models import Call, Customer, CustomerEmail, CustomerPhone, Note, NoteFlag, Organization, WrapUpCode
 from crm.phones import digits, looks_like_phone, try_normalize_phone
 
 # Below this similarity a name is not offered as a match.
 NAME_SIMILARITY = 0.3
+# How many look-alike names (or organizations) the search takes from the trigram index to rank.
+NAME_CANDIDATES = 500
 
 
 # A customer's flags, the one definition (screen pop, API, pages, approval queue): the distinct
@@ -130,24 +133,33 @@ def customer_search(
         for ids, score, reason in source(query=query, customers=base, limit=limit):
             offer(ids, score, reason)
     if not looks_like_phone(query) and len(query) >= 2:
-        name_matches = (
-            base.annotate(similarity=TrigramWordSimilarity(query, "name"))
-            .filter(Q(name__icontains=query) | Q(similarity__gte=NAME_SIMILARITY))
-            .order_by("-similarity", "name")
-            .values_list("pk", "similarity", "name")[:limit]
-        )
-        for pk, similarity, name in name_matches:
-            bonus = 20 if name.lower() == query.lower() else (10 if name.lower().startswith(query.lower()) else 0)
-            offer([pk], 50 + 30 * float(similarity or 0) + bonus, "name")
-        offer(
-            base.filter(organization__name__icontains=query).values_list("pk", flat=True)[:limit],
-            45,
-            "organization",
-        )
+        with trigram_search(NAME_SIMILARITY):
+            for pk, similarity, name in _names_like(base, query, limit):
+                lower = name.lower()
+                bonus = 20 if lower == query.lower() else (10 if lower.startswith(query.lower()) else 0)
+                offer([pk], 50 + 30 * similarity + bonus, "name")
+            organizations = Organization.objects.filter(program__in=served_program_ids(actor))
+            matched = organizations.filter(name__trigram_word_similar=query).values("pk")[:NAME_CANDIDATES]
+            members = base.filter(organization__in=matched).order_by().values_list("pk", flat=True)
+            offer(members[:limit], 45, "organization")
     ranked = sorted(scores.items(), key=lambda item: -item[1][0])[:limit]
     rows = customer_list_for_api(actor=actor) if for_api else customer_list_for_display(actor=actor)
     customers = rows.in_bulk([pk for pk, _ in ranked])
     return [Match(customers[pk], score, reason) for pk, (score, reason) in ranked if pk in customers]
+
+
+def _names_like(customers: QuerySet[Customer], query: str, limit: int) -> list[tuple[int, float, str]]:
+    """Names holding the words typed, or words like them (typos, a part of a word): ``(pk, similarity,
+    name)``, best first. At most NAME_CANDIDATES look-alikes come from the trigram index and only those
+    are ranked, so a name shared by thousands costs what a rare one does."""
+    candidates = customers.filter(name__trigram_word_similar=query).order_by().values("pk")[:NAME_CANDIDATES]
+    return [
+        (pk, float(similarity), name)
+        for pk, similarity, name in Customer.objects.filter(pk__in=candidates)
+        .annotate(similarity=TrigramWordSimilarity(query, "name"))
+        .order_by("-similarity", "name")
+        .values_list("pk", "similarity", "name")[:limit]
+    ]
 
 
 # The screen pop runs while the phone rings, so it is one hand-written statement: building and

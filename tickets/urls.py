@@ -7,6 +7,7 @@ app_name = "tickets"
 urlpatterns = [
     path("tickets/", views.ticket_list, name="ticket_list"),
     path("tickets/new/", views.ticket_create, name="ticket_create"),
+    path("tickets/search/", views.ticket_search, name="ticket_search"),
     path("tickets/<int:pk>/", views.ticket_detail, name="ticket_detail"),
     path("tickets/<int:pk>/status/", views.ticket_status, name="ticket_status"),
     path("tickets/<int:pk>/take/", views.ticket_take, name="ticket_take"),

@@ -16,6 +16,7 @@ from agents.http import api_actor
 from agents.models import Program
 from agents.selectors import program_for_new_record, user_get
 from config.api.conditional import ConditionalUpdateMixin
+from config.api.pagination import KeysetPagination
 from config.pages import parse_before as _before
 from config.pages import timeline_for
 from crm import selectors
@@ -37,6 +38,9 @@ from crm.services.calls import call_log_create, call_log_update, call_upsert
 from crm.services.customers import EmailInput, PhoneInput, customer_create, customer_update
 from crm.services.live_calls import call_event_record
 from crm.services.notes import note_create
+
+# A search (``?q=``) answers at most this many customers, best first, on one page.
+SEARCH_LIMIT = 50
 
 
 def _profile(data: dict[str, Any], *, program: Program) -> dict[str, Any]:
@@ -73,6 +77,7 @@ class CustomerViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = CustomerSerializer
+    pagination_class = KeysetPagination
     ordering_fields = ["name", "updated_at", "created_at", "id"]
     ordering = ["id"]
     filterset_fields = {"program": ["exact"], "updated_at": ["gte", "lte"], "vip": ["exact"], "do_not_call": ["exact"]}
@@ -84,9 +89,10 @@ class CustomerViewSet(
         query = request.query_params.get("q", "").strip()
         if not query:
             return super().list(request, *args, **kwargs)
-        matches = selectors.customer_search(actor=request.user, query=query, limit=50, for_api=True)
-        page = self.paginate_queryset([m.customer for m in matches])
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        # A search answers its best matches on one page, best first.
+        matches = selectors.customer_search(actor=request.user, query=query, limit=SEARCH_LIMIT, for_api=True)
+        results = self.get_serializer([m.customer for m in matches], many=True).data
+        return Response({"next": None, "previous": None, "results": results})
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = self._input(request)
@@ -212,8 +218,9 @@ class CallViewSet(
 ):
     serializer_class = CallSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
+    pagination_class = KeysetPagination
     ordering_fields = ["started_at", "updated_at", "id"]
-    ordering = ["-started_at", "-id"]
+    ordering = ["-started_at"]
     filterset_fields = {
         "program": ["exact"],
         "customer": ["exact"],

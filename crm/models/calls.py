@@ -90,7 +90,7 @@ class Call(TimeStamped):
     phone_number = models.CharField(max_length=20, blank=True, help_text="The customer's number, E.164")
     dialed_number = models.CharField(max_length=20, blank=True, help_text="The number called, E.164")
     queued_at = models.DateTimeField(null=True, blank=True)
-    started_at = models.DateTimeField(db_index=True)
+    started_at = models.DateTimeField()
     answered_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     wait_seconds = models.PositiveIntegerField(default=0)
@@ -116,6 +116,9 @@ class Call(TimeStamped):
         ]
         indexes = [
             models.Index(fields=["customer", "-started_at"], name="crm_call_customer_recent"),
+            # The API list's keyset orders (config.api.pagination): each page is an index range.
+            models.Index(fields=["started_at", "id"], name="crm_call_started"),
+            models.Index(fields=["updated_at", "id"], name="crm_call_updated"),
             # The call bar asks "which live call is mine?" on every page: only live rows are indexed.
             models.Index(
                 fields=["agent", "-started_at"],

@@ -51,6 +51,10 @@ class Customer(TimeStamped):
             models.Index(fields=["program", "name"], name="crm_customer_program_name"),
             # Typo-tolerant, as-you-type name search (pg_trgm).
             GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="crm_customer_name_trgm"),
+            # The API list's keyset orders (config.api.pagination): each page is an index range.
+            models.Index(fields=["name", "id"], name="crm_customer_name_id"),
+            models.Index(fields=["updated_at", "id"], name="crm_customer_updated"),
+            models.Index(fields=["created_at", "id"], name="crm_customer_created"),
         ]
 
     def __str__(self) -> str:

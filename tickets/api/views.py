@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from agents.http import api_actor
 from agents.selectors import team_get, user_get
 from config.api.conditional import ConditionalUpdateMixin
+from config.api.pagination import KeysetPagination
 from crm.selectors import call_get, customer_get
 from tickets import selectors
 from tickets.api.serializers import (
@@ -29,13 +30,21 @@ from tickets.models import FollowUp, Ticket
 from tickets.services import follow_ups as follow_up_services
 from tickets.services import tickets as services
 
+# A search (``?q=``) answers at most this many tickets, best first, on one page.
+SEARCH_LIMIT = 50
+
 
 def _invalid(field: str, message: str) -> serializers.ValidationError:
     return serializers.ValidationError({field: [message]})
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Tickets of your programs"),
+    list=extend_schema(
+        summary="Tickets of your programs",
+        description="Newest first, paged by cursor (follow `next`). With `q`, the best matches for those words "
+        "in the subject, description and comments instead, on one page (typos tolerated).",
+        parameters=[OpenApiParameter("q", str, description="Words to find, e.g. `broken oven`.")],
+    ),
     retrieve=extend_schema(summary="A ticket"),
     create=extend_schema(summary="Open a ticket", request=TicketCreateSerializer, responses={201: TicketSerializer}),
     partial_update=extend_schema(
@@ -67,11 +76,19 @@ class TicketViewSet(
         "updated_at": ["gte", "lte"],
         "created_at": ["gte", "lte"],
     }
-    ordering_fields = ["created_at", "updated_at", "resolution_due", "id"]
-    ordering = ["-created_at", "-id"]
+    pagination_class = KeysetPagination
+    ordering_fields = ["created_at", "updated_at", "id"]
+    ordering = ["-created_at"]
 
     def get_queryset(self) -> QuerySet[Ticket]:
         return selectors.ticket_list(actor=self.request.user)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        query = request.query_params.get("q", "").strip()
+        if not query:
+            return super().list(request, *args, **kwargs)
+        hits = selectors.ticket_search(actor=request.user, query=query, limit=SEARCH_LIMIT)
+        return Response({"next": None, "previous": None, "results": self.get_serializer(hits, many=True).data})
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = TicketCreateSerializer(data=request.data)

@@ -1,0 +1,28 @@
+"""Typo-tolerant lookups through pg_trgm indexes, shared by the customer and ticket searches."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import connection, transaction
+
+
+@contextmanager
+def trigram_search(threshold: float) -> Iterator[None]:
+    """Inside the block, ``field__trigram_word_similar=text`` (``field %> text``) holds where
+    ``word_similarity(text, field) >= threshold``: the form a trigram index serves (a computed
+    ``word_similarity(...) >= threshold`` filter is not), and it is read through that index.
+
+    PostgreSQL guesses a fixed share of rows for ``%>``; with a LIMIT it then prefers walking the table
+    and computing the similarity of every row it passes (80 ms for 500 look-alikes among a million
+    names, against 6 ms through the index), so sequential scans are off for the block. Both settings
+    end with the block's transaction.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true),"
+            " set_config('enable_seqscan', 'off', true)",
+            [str(threshold)],
+        )
+        yield
