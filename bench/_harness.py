@@ -6,6 +6,7 @@ Benchmarks never run inside the test suite; they print their figures.
 from __future__ import annotations
 
 import http.cookiejar
+import json
 import os
 import re
 import signal
@@ -19,6 +20,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 BENCH_DB = "switchboard_bench"
@@ -52,6 +54,15 @@ def bench_env() -> dict[str, str]:
 
 def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, check=True)
+
+
+def django_json(env: dict[str, str], code: str) -> Any:
+    """What ``code`` (run by ``manage.py shell`` on the bench database) prints last, read as JSON."""
+    out = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", code],
+        cwd=BASE_DIR, env=env, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def _free_port() -> int:

@@ -29,6 +29,7 @@ _DEGRADED: dict[str, Callable[..., Any]] = {
     "delete": lambda *args, **kwargs: False,
     "delete_many": lambda *args, **kwargs: None,
     "clear": lambda *args, **kwargs: None,
+    "hit": lambda *args, **kwargs: None,
 }
 
 
@@ -49,6 +50,16 @@ def _tolerant(name: str, method: Callable[..., Any]) -> Callable[..., Any]:
 class TolerantRedisCache(RedisCache):
     """Django's Redis cache, answering a miss (or doing nothing) while Redis is unreachable."""
 
+    def hit(self, key: str, lifetime: int) -> int | None:
+        """Adds one to the counter ``key`` (kept ``lifetime`` seconds after its last hit) and returns it, in
+        one round trip; None while Redis is away."""
+        key = self.make_and_validate_key(key)
+        pipe = self._cache.get_client(key, write=True).pipeline(transaction=False)
+        pipe.incr(key)
+        pipe.expire(key, lifetime)
+        count, _ = pipe.execute()
+        return int(count)
+
 
 for _name in [*_DEGRADED, "incr", "decr"]:
-    setattr(TolerantRedisCache, _name, _tolerant(_name, getattr(RedisCache, _name)))
+    setattr(TolerantRedisCache, _name, _tolerant(_name, getattr(TolerantRedisCache, _name)))

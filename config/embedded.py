@@ -83,9 +83,56 @@ def postgres_url() -> str:
         ) from exc
     with _file_lock("postgres"):
         server = pgserver.get_server(_pgdata(), cleanup_mode=None)
+        if _tune(server.get_uri("postgres")):
+            postgres_stop()  # shared_buffers changes at start only
+            server.ensure_postgres_running()
         admin_uri = server.get_uri("postgres")
         _ensure_database(admin_uri)
         return server.get_uri(DATABASE_NAME)
+
+
+def tuned_settings(memory_bytes: int, cpus: int) -> dict[str, str]:
+    """What the embedded PostgreSQL runs with on a machine of this size (its own defaults are sized for
+    a 1990s laptop: 128 MB of buffers, 4 MB per sort). The server shares the machine with the web
+    workers, the push server and Celery, so it takes an eighth of the memory for its buffers and plans
+    as if half were file cache. Web requests are short: no parallel workers below four cores (their
+    start-up cost more than the scans they split), no JIT. docs/production.md says what a production
+    server should set."""
+    mb = memory_bytes // (1024 * 1024)
+
+    def clamp(value: int, low: int, high: int) -> str:
+        return f"{max(low, min(high, value))}MB"
+
+    return {
+        "shared_buffers": clamp(mb // 8, 128, 4096),
+        "effective_cache_size": clamp(mb // 2, 512, 65536),
+        "work_mem": clamp(mb // 1024, 4, 64),
+        "maintenance_work_mem": clamp(mb // 32, 64, 1024),
+        "random_page_cost": "1.1",
+        "effective_io_concurrency": "200",
+        "max_parallel_workers_per_gather": "0" if cpus < 4 else "2",
+        "jit": "off",
+    }
+
+
+def _tune(admin_uri: str) -> bool:
+    """Apply ``tuned_settings`` when they differ from what was applied last; True when the server must
+    restart for them (shared_buffers)."""
+    import json
+
+    import psycopg
+
+    wanted = tuned_settings(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"), os.cpu_count() or 1)
+    applied_file = _pgdata() / "switchboard-tuning.json"
+    applied = json.loads(applied_file.read_text()) if applied_file.exists() else {}
+    if applied == wanted:
+        return False
+    with psycopg.connect(admin_uri, autocommit=True) as conn:
+        for name, value in wanted.items():
+            conn.execute(f"ALTER SYSTEM SET {name} = '{value}'")  # constant names, computed values
+        conn.execute("SELECT pg_reload_conf()")
+    applied_file.write_text(json.dumps(wanted))
+    return applied.get("shared_buffers") != wanted["shared_buffers"]
 
 
 def _ensure_database(admin_uri: str) -> None:

@@ -78,6 +78,21 @@ def customer_get(*, actor: Actor, pk: int | str, for_api: bool = False) -> Custo
         return None
 
 
+def customer_ref(*, actor: Actor, pk: int | str) -> Customer | None:
+    """A customer a new record is attached to (a ticket, a call): the row with its program (and that
+    program's default team) and preferred agent, which routing and the program rule read. One query; no
+    contact details or flags, which a page reads through ``customer_get``."""
+    try:
+        return (
+            customer_list(actor=actor)
+            .select_related("program__default_team", "preferred_agent")
+            .filter(pk=int(pk))
+            .first()
+        )
+    except (TypeError, ValueError):
+        return None
+
+
 @dataclass(frozen=True)
 class Match:
     customer: Customer
@@ -132,7 +147,8 @@ def customer_search(
     for source in app_hooks("customer_search_sources"):
         for ids, score, reason in source(query=query, customers=base, limit=limit):
             offer(ids, score, reason)
-    if not looks_like_phone(query) and len(query) >= 2:
+    # Names and organization names hold no digits-only phone and no "@": those steps stay out of the way.
+    if not looks_like_phone(query) and "@" not in query and len(query) >= 2:
         with trigram_search(NAME_SIMILARITY):
             for pk, similarity, name in _names_like(base, query, limit):
                 lower = name.lower()

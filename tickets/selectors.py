@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from agents.models import Role, Team, User
 from agents.permissions import Actor, id_of, is_active_user, served_program_ids
-from config.search import trigram_search
+from config.search import common_words_sampled, trigram_search
 from tickets.models import (
     COMMENT_SEARCH_VECTOR,
     OPEN_STATUSES,
@@ -39,7 +39,9 @@ def ticket_list(*, actor: Actor) -> QuerySet[Ticket]:
 
 # A common word matches a hundred thousand tickets: each source (words, comments, look-alike subjects)
 # hands over at most this many matches, and only those are ranked (a more specific query narrows them).
-SEARCH_CANDIDATES = 500
+SEARCH_CANDIDATES = 200
+# A word held by more tickets (or comments) than this is looked for in a random sample of about this many.
+COMMON_WORD_SAMPLE = 10_000
 # A word that looks this much like a subject's word (pg_trgm word similarity) is a typo of it.
 TYPO_SIMILARITY = 0.4
 # ``-word`` in a query: leave out tickets holding it (web search syntax).
@@ -73,7 +75,8 @@ def ticket_search(*, actor: Actor, query: str, limit: int = 25) -> list[Ticket]:
         .order_by()
         .values_list("ticket_id", "source")[:SEARCH_CANDIDATES]
     )
-    found = list(by_words.union(by_comments, all=True))
+    with common_words_sampled(COMMON_WORD_SAMPLE):
+        found = list(by_words.union(by_comments, all=True))
     if found:
         in_comments = {pk for pk, source in found if source == "comments"}
         bonus = Case(When(pk__in=in_comments, then=Value(COMMENT_BONUS)), default=Value(0.0), output_field=FloatField())

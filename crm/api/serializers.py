@@ -144,7 +144,9 @@ class CallSerializer(serializers.ModelSerializer):
     direction = serializers.ChoiceField(choices=CallDirection.choices)
     disposition = serializers.ChoiceField(choices=Disposition.choices, required=False, allow_blank=True)
     wrap_up_code: serializers.SlugRelatedField[WrapUpCode] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
+        slug_field="code",
+        read_only=True,
+        allow_null=True,  # null until the agent picks one
     )
 
     class Meta:
@@ -166,7 +168,11 @@ class CallSerializer(serializers.ModelSerializer):
         if request is not None and getattr(request, "user", None) is not None:
             programs = served_program_ids(request.user)
             # Related ids outside the caller's programs are "does not exist", never a leak.
-            scope_related(self, customer=customer_list(actor=request.user), program=program_list(actor=request.user))
+            scope_related(
+                self,
+                customer=customer_list(actor=request.user).select_related("program"),
+                program=program_list(actor=request.user),
+            )
             # Tickets live in a higher app: reached through the relation, never imported.
             ticket_model = Call._meta.get_field("ticket").related_model
             scope_related(

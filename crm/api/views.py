@@ -242,7 +242,8 @@ class CallViewSet(
         customer, ticket = values.get("customer"), values.get("ticket")
         program = program_for_new_record(
             actor=api_actor(request),
-            program=values.pop("program", None),
+            # The customer's program came with it (serializer queryset): no second read when none was given.
+            program=values.pop("program", None) or (customer.program if customer else None),
             related={
                 "customer": customer.program_id if customer else None,
                 "ticket": ticket.program_id if ticket else None,
@@ -256,10 +257,8 @@ class CallViewSet(
                 actor=api_actor(request), program=program, direction=values.pop("direction"), **values
             )
             created = True
-        return Response(
-            self.get_serializer(selectors.call_get(actor=request.user, pk=call.pk)).data,
-            status=status.HTTP_201_CREATED if created else 200,
-        )
+        # The call as saved: every field the serializer reads is on it (no second read).
+        return Response(self.get_serializer(call).data, status=status.HTTP_201_CREATED if created else 200)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         call = self.get_object()

@@ -16,7 +16,7 @@ from agents.http import api_actor
 from agents.selectors import team_get, user_get
 from config.api.conditional import ConditionalUpdateMixin
 from config.api.pagination import KeysetPagination
-from crm.selectors import call_get, customer_get
+from crm.selectors import call_get, customer_ref
 from tickets import selectors
 from tickets.api.serializers import (
     CommentSerializer,
@@ -96,7 +96,7 @@ class TicketViewSet(
         values = dict(data.validated_data)
         customer = None
         if values.get("customer"):
-            customer = customer_get(actor=request.user, pk=values["customer"])
+            customer = customer_ref(actor=request.user, pk=values["customer"])
             if customer is None:
                 raise _invalid("customer", "Unknown customer.")
         category = None
@@ -121,7 +121,8 @@ class TicketViewSet(
             tags=values.get("tags"),
             call=call,
         )
-        return Response(TicketSerializer(selectors.ticket_get(actor=request.user, pk=ticket.pk)).data, status=201)
+        # The new ticket as created: every field the serializer reads is on it (no second read).
+        return Response(TicketSerializer(ticket).data, status=201)
 
     def apply_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         ticket = self.get_object()

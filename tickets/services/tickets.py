@@ -99,6 +99,8 @@ def ticket_create(
 ) -> Ticket:
     """Creates a ticket routed by category (and preferred agent), with SLA due times, and links ``call`` to it,
     all in one transaction: a refusal leaves nothing behind. Publishes ``ticket.created``."""
+    if program is None and customer is not None:
+        program = customer.program  # loaded with the customer when the caller selected it (no query)
     program = program_for_new_record(
         actor=actor,
         program=program,

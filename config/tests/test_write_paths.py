@@ -1,0 +1,66 @@
+"""The integrators' busiest writes, opening a ticket and logging a call, send a fixed, small number of
+statements whatever the data (issue 16: at most 8, transaction control not counted), and answer with
+what was written without reading it back."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from crm.models import Call
+from crm.tests.factories import customer_with_phone
+from integrations.services.tokens import token_create
+from tickets.models import Ticket
+
+pytestmark = pytest.mark.django_db
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+
+
+def _statements(queries: CaptureQueriesContext) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if not q["sql"].lstrip().upper().startswith(TRANSACTION_CONTROL)]
+
+
+@pytest.fixture
+def api(world):
+    _, raw = token_create(user=world.integrator, name="CTI")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    client.get("/api/v1/wrap-up-codes/")  # the first request of a process loads the URLconf and caches
+    return client
+
+
+def test_opening_a_ticket_sends_at_most_eight_statements(api, world):
+    customer = customer_with_phone(world.program_a, "+14155550100")
+    with CaptureQueriesContext(connection) as queries:
+        response = api.post("/api/v1/tickets/", {"subject": "Oven door broken", "customer": customer.pk}, format="json")
+    assert response.status_code == 201, response.json()
+    statements = _statements(queries)
+    assert len(statements) <= 8, "\n".join(statements)
+    ticket = Ticket.objects.get(pk=response.json()["id"])
+    body = response.json()
+    assert (body["number"], body["team"], body["customer"], body["program"]) == (
+        ticket.number, ticket.team_id, customer.pk, world.program_a.pk,
+    )  # fmt: skip
+
+
+def test_logging_a_call_sends_at_most_eight_statements(api, world):
+    customer = customer_with_phone(world.program_a, "+14155550100")
+    payload = {
+        "external_id": "pbx-1",
+        "direction": "inbound",
+        "phone_number": "+14155550100",
+        "customer": customer.pk,
+        "started_at": "2026-11-26T10:00:00Z",
+        "ended_at": "2026-11-26T10:04:00Z",
+    }
+    with CaptureQueriesContext(connection) as queries:
+        response = api.post("/api/v1/calls/", payload, format="json")
+    assert response.status_code == 201, response.json()
+    statements = _statements(queries)
+    assert len(statements) <= 8, "\n".join(statements)
+    call = Call.objects.get(pk=response.json()["id"])
+    assert (response.json()["program"], response.json()["customer"], call.external_id) == (
+        world.program_a.pk, customer.pk, "pbx-1",
+    )  # fmt: skip
