@@ -1,7 +1,7 @@
 """Many clients at once, with Locust: a call center's traffic mix, or writes only (issue 16).
 
     .venv/bin/python bench/load.py --agents 200 --telephony 8 --duration 60   # the floor's mix
-    .venv/bin/python bench/load.py --writers 8 --duration 30                  # POST throughput
+    .venv/bin/python bench/load.py --writers 8 --only tickets --duration 30   # POST throughput
 
 Seeds the bench database like bench/tickets.py (--customers, --tickets; only what is missing), starts
 gunicorn (4 workers, DEBUG off) on loopback and runs Locust headless on the same machine (its
@@ -51,6 +51,9 @@ def main() -> int:
     parser.add_argument("--agents", type=int, default=0, help="logged-in agents working calls")
     parser.add_argument("--telephony", type=int, default=0, help="phone-system clients on the API")
     parser.add_argument("--writers", type=int, default=0, help="clients only opening tickets and logging calls")
+    parser.add_argument(
+        "--only", choices=["tickets", "calls"], help="writers only open tickets, or only log calls (default: both)"
+    )
     parser.add_argument("--duration", type=int, default=60, help="seconds of load after all users started")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     args = parser.parse_args()
@@ -78,6 +81,7 @@ def main() -> int:
             "--headless", "--host", base, "-u", str(users), "-r", str(ramp),
             "-t", f"{args.duration + users // ramp}s", "--csv", str(Path(tmp) / "run"), "--only-summary",
             "--loglevel", "WARNING", "--reset-stats",
+            *(["--tags", args.only] if args.only else []),
             "--config-users", json.dumps([{"user_class_name": name, "fixed_count": count} for name, count in classes]),
         ]  # fmt: skip
         subprocess.run(command, cwd=BASE_DIR, env={**env, "SWITCHBOARD_LOAD_DATA": str(data_file)}, check=False)

@@ -20,7 +20,7 @@ import re
 import time
 from typing import Any
 
-from locust import between, task
+from locust import between, tag, task
 from locust.contrib.fasthttp import FastHttpUser
 
 DATA: dict[str, Any] = json.loads(open(os.environ["SWITCHBOARD_LOAD_DATA"]).read())  # noqa: SIM115
@@ -118,10 +118,12 @@ class Creator(FastHttpUser):
     def on_start(self) -> None:
         self.auth = {"Authorization": f"Bearer {DATA['token']}", "Content-Type": "application/json"}
 
+    @tag("tickets")
     @task
     def open_ticket(self) -> None:
         _post_ticket(self)
 
+    @tag("calls")
     @task
     def log_call(self) -> None:
         _post_call(self)
