@@ -11,6 +11,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+# tickets.models.OPEN_STATUSES as of this migration (a migration is frozen: it does not import the model).
+# Changing that set needs a migration recreating these functions; tests/test_queue_counts.py would fail.
 OPEN = "('new', 'open', 'pending_customer', 'on_hold')"
 
 TRIGGERS_SQL = f"""
