@@ -14,6 +14,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
@@ -23,6 +24,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 MAX_PAGE_SIZE = 100
+FOREIGN_CURSOR = "Not a cursor of this list in this order: follow the `next` or `previous` link as given."
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -60,10 +62,14 @@ class KeysetPagination(pagination.BasePagination):
         rows = queryset.order_by(f"{sign}{field}", f"{sign}id")
         if after is not None:
             value, pk = after
-            if ascending:
-                rows = rows.filter(Q(**{f"{field}__gte": value}) & (Q(**{f"{field}__gt": value}) | Q(id__gt=pk)))
-            else:
-                rows = rows.filter(Q(**{f"{field}__lte": value}) & (Q(**{f"{field}__lt": value}) | Q(id__lt=pk)))
+            try:
+                if ascending:
+                    rows = rows.filter(Q(**{f"{field}__gte": value}) & (Q(**{f"{field}__gt": value}) | Q(id__gt=pk)))
+                else:
+                    rows = rows.filter(Q(**{f"{field}__lte": value}) & (Q(**{f"{field}__lt": value}) | Q(id__lt=pk)))
+            except (DjangoValidationError, ValueError, TypeError):
+                # A cursor of this list under another ordering (a name where a time is expected), or forged.
+                raise ValidationError({self.cursor_query_param: [FOREIGN_CURSOR]}) from None
         page = list(rows[: size + 1])
         more, page = len(page) > size, page[:size]
         if backwards:
@@ -130,4 +136,4 @@ class KeysetPagination(pagination.BasePagination):
             value, pk, backwards = json.loads(base64.urlsafe_b64decode(token.encode()))
             return (str(value), int(pk)), bool(backwards)
         except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
-            raise ValidationError({self.cursor_query_param: ["Not a cursor from this list."]}) from None
+            raise ValidationError({self.cursor_query_param: [FOREIGN_CURSOR]}) from None

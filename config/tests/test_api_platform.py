@@ -178,6 +178,13 @@ def test_keyset_pages_walk_every_row_once_forward_and_back(world, integrator_tok
 
 def test_a_keyset_list_refuses_page_numbers_and_foreign_cursors(world, integrator_token):
     api = bearer(integrator_token)
+    for i in range(3):
+        customer_with_phone(world.program_a, f"+1415555{i:04d}")
+    by_name = api.get("/api/v1/customers/", {"ordering": "name", "page_size": 1}).json()["next"]
+    cursor = by_name.split("cursor=")[1].split("&")[0]
+    response = api.get("/api/v1/customers/", {"ordering": "created_at", "cursor": cursor})
+    assert response.status_code == 400
+    assert "cursor" in response.json()["details"]
     for params, field in [({"page": 2}, "page"), ({"cursor": "not-a-cursor"}, "cursor")]:
         for url in ("/api/v1/customers/", "/api/v1/tickets/", "/api/v1/calls/"):
             response = api.get(url, params)
