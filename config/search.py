@@ -1,4 +1,4 @@
-"""Typo-tolerant lookups through pg_trgm indexes, shared by the customer and ticket searches."""
+"""Index-served lookups shared by the customer and ticket searches: trigram look-alikes and full text."""
 
 from __future__ import annotations
 
@@ -9,6 +9,18 @@ from django.db import connection, transaction
 
 
 @contextmanager
+def _block_settings(**settings: str) -> Iterator[None]:
+    """PostgreSQL settings for the statements of the block only (they end with its transaction)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        names = list(settings)
+        cursor.execute(
+            "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in names),
+            [value for name in names for value in (name, settings[name])],
+        )
+        yield
+
+
+@contextmanager
 def trigram_search(threshold: float) -> Iterator[None]:
     """Inside the block, ``field__trigram_word_similar=text`` (``field %> text``) holds where
     ``word_similarity(text, field) >= threshold``: the form a trigram index serves (a computed
@@ -16,15 +28,9 @@ def trigram_search(threshold: float) -> Iterator[None]:
 
     PostgreSQL guesses a fixed share of rows for ``%>``; with a LIMIT it then prefers walking the table
     and computing the similarity of every row it passes (80 ms for 500 look-alikes among a million
-    names, against 6 ms through the index), so sequential scans are off for the block. Both settings
-    end with the block's transaction.
+    names, against 6 ms through the index), so sequential scans are off for the block.
     """
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true),"
-            " set_config('enable_seqscan', 'off', true)",
-            [str(threshold)],
-        )
+    with _block_settings(**{"pg_trgm.word_similarity_threshold": str(threshold), "enable_seqscan": "off"}):
         yield
 
 
@@ -34,6 +40,5 @@ def common_words_sampled(limit: int) -> Iterator[None]:
     chosen at random, instead of all of them (PostgreSQL's ``gin_fuzzy_search_limit``, made for full
     text search over common words). Reading the 128,000 tickets that say "refund" cost 26 ms before the
     first could be ranked; a sample of 10,000 costs 5. Rarer words are found in full."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('gin_fuzzy_search_limit', %s, true)", [str(limit)])
+    with _block_settings(gin_fuzzy_search_limit=str(limit)):
         yield

@@ -24,7 +24,14 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 MAX_PAGE_SIZE = 100
+# A search (``?q=`` on customers or tickets) answers at most this many, best first, on one page.
+SEARCH_RESULTS = 50
 FOREIGN_CURSOR = "Not a cursor of this list in this order: follow the `next` or `previous` link as given."
+
+
+def search_page(results: Any) -> Response:
+    """A ranked search's answer: its best matches on one page, in the keyset lists' envelope."""
+    return Response({"next": None, "previous": None, "results": results})
 
 
 class PageNumberPagination(pagination.PageNumberPagination):

@@ -16,7 +16,7 @@ from agents.http import api_actor
 from agents.models import Program
 from agents.selectors import program_for_new_record, user_get
 from config.api.conditional import ConditionalUpdateMixin
-from config.api.pagination import KeysetPagination
+from config.api.pagination import SEARCH_RESULTS, KeysetPagination, search_page
 from config.pages import parse_before as _before
 from config.pages import timeline_for
 from crm import selectors
@@ -38,9 +38,6 @@ from crm.services.calls import call_log_create, call_log_update, call_upsert
 from crm.services.customers import EmailInput, PhoneInput, customer_create, customer_update
 from crm.services.live_calls import call_event_record
 from crm.services.notes import note_create
-
-# A search (``?q=``) answers at most this many customers, best first, on one page.
-SEARCH_LIMIT = 50
 
 
 def _profile(data: dict[str, Any], *, program: Program) -> dict[str, Any]:
@@ -90,9 +87,8 @@ class CustomerViewSet(
         if not query:
             return super().list(request, *args, **kwargs)
         # A search answers its best matches on one page, best first.
-        matches = selectors.customer_search(actor=request.user, query=query, limit=SEARCH_LIMIT, for_api=True)
-        results = self.get_serializer([m.customer for m in matches], many=True).data
-        return Response({"next": None, "previous": None, "results": results})
+        matches = selectors.customer_search(actor=request.user, query=query, limit=SEARCH_RESULTS, for_api=True)
+        return search_page(self.get_serializer([m.customer for m in matches], many=True).data)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = self._input(request)

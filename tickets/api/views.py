@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from agents.http import api_actor
 from agents.selectors import team_get, user_get
 from config.api.conditional import ConditionalUpdateMixin
-from config.api.pagination import KeysetPagination
+from config.api.pagination import SEARCH_RESULTS, KeysetPagination, search_page
 from crm.selectors import call_get, customer_ref
 from tickets import selectors
 from tickets.api.serializers import (
@@ -29,9 +29,6 @@ from tickets.api.serializers import (
 from tickets.models import FollowUp, Ticket
 from tickets.services import follow_ups as follow_up_services
 from tickets.services import tickets as services
-
-# A search (``?q=``) answers at most this many tickets, best first, on one page.
-SEARCH_LIMIT = 50
 
 
 def _invalid(field: str, message: str) -> serializers.ValidationError:
@@ -87,8 +84,8 @@ class TicketViewSet(
         query = request.query_params.get("q", "").strip()
         if not query:
             return super().list(request, *args, **kwargs)
-        hits = selectors.ticket_search(actor=request.user, query=query, limit=SEARCH_LIMIT)
-        return Response({"next": None, "previous": None, "results": self.get_serializer(hits, many=True).data})
+        hits = selectors.ticket_search(actor=request.user, query=query, limit=SEARCH_RESULTS)
+        return search_page(self.get_serializer(hits, many=True).data)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = TicketCreateSerializer(data=request.data)
