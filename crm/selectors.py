@@ -83,13 +83,8 @@ def customer_ref(*, actor: Actor, pk: int | str) -> Customer | None:
     program's default team) and preferred agent, which routing and the program rule read. One query; no
     contact details or flags, which a page reads through ``customer_get``."""
     try:
-        return (
-            customer_list(actor=actor)
-            .select_related("program__default_team", "preferred_agent")
-            .filter(pk=int(pk))
-            .first()
-        )
-    except (TypeError, ValueError):
+        return customer_list(actor=actor).select_related("program__default_team", "preferred_agent").get(pk=int(pk))
+    except (TypeError, ValueError, Customer.DoesNotExist):
         return None
 
 

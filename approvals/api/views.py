@@ -24,7 +24,7 @@ from approvals.services import (
     approval_reject,
     approval_request,
 )
-from config.api.fields import scope_related
+from config.api.fields import input_request, scope_related
 from crm.selectors import customer_list
 from tickets.selectors import ticket_list
 
@@ -79,7 +79,7 @@ class ApprovalSerializer(serializers.ModelSerializer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        request = self.context.get("request")
+        request = input_request(self)
         if request is not None and "customer" in self.fields:
             # Related ids outside the caller's programs are "does not exist", never a leak.
             scope_related(self, customer=customer_list(actor=request.user), ticket=ticket_list(actor=request.user))

@@ -10,6 +10,15 @@ from rest_framework import serializers
 from rest_framework.relations import RelatedField
 
 
+def input_request(serializer: serializers.Serializer) -> Any:
+    """The request whose input ``serializer`` validates, or None: related fields are scoped only to look up
+    the ids a client sent (``data=``). A serializer that only writes a record out reads ``pk`` off the
+    related objects and needs no scope, so it does not pay for building one (a query set per field)."""
+    if not hasattr(serializer, "initial_data"):
+        return None
+    return serializer.context.get("request")
+
+
 def scope_related(serializer: serializers.Serializer, **querysets: QuerySet[Any]) -> None:
     """Limit each named related field to ``querysets[name]``: an id outside it is "does not exist", never a leak."""
     for name, queryset in querysets.items():

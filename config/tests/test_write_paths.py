@@ -45,6 +45,7 @@ def test_opening_a_ticket_sends_at_most_eight_statements(api, world):
     )  # fmt: skip
 
 
+@pytest.mark.django_db(transaction=True)  # as in a request: the service's transaction is the outermost one
 def test_logging_a_call_sends_at_most_eight_statements(api, world):
     customer = customer_with_phone(world.program_a, "+14155550100")
     payload = {
@@ -60,6 +61,8 @@ def test_logging_a_call_sends_at_most_eight_statements(api, world):
     assert response.status_code == 201, response.json()
     statements = _statements(queries)
     assert len(statements) <= 8, "\n".join(statements)
+    # One transaction: no savepoint round trips around the insert.
+    assert not [q["sql"] for q in queries.captured_queries if "SAVEPOINT" in q["sql"].upper()]
     call = Call.objects.get(pk=response.json()["id"])
     assert (response.json()["program"], response.json()["customer"], call.external_id) == (
         world.program_a.pk, customer.pk, "pbx-1",

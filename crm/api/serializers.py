@@ -10,7 +10,7 @@ from rest_framework import serializers
 from agents.models import User
 from agents.permissions import served_program_ids
 from agents.selectors import program_list, user_list_active
-from config.api.fields import AwareDateTimeField, scope_related
+from config.api.fields import AwareDateTimeField, input_request, scope_related
 from crm.models import (
     Call,
     CallDirection,
@@ -164,7 +164,7 @@ class CallSerializer(serializers.ModelSerializer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        request = self.context.get("request")
+        request = input_request(self)
         if request is not None and getattr(request, "user", None) is not None:
             programs = served_program_ids(request.user)
             # Related ids outside the caller's programs are "does not exist", never a leak.

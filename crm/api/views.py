@@ -253,8 +253,10 @@ class CallViewSet(
                 actor=api_actor(request), program=program, direction=values.pop("direction"), **values
             )
             created = True
-        # The call as saved: every field the serializer reads is on it (no second read).
-        return Response(self.get_serializer(call).data, status=status.HTTP_201_CREATED if created else 200)
+        # The call as saved, through the serializer that read the input (as DRF's save() does): every field
+        # it reads is on the call (no second read), and its fields are not built twice.
+        serializer.instance = call
+        return Response(serializer.data, status=status.HTTP_201_CREATED if created else 200)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         call = self.get_object()

@@ -128,17 +128,20 @@ def call_upsert(*, actor: User, program: Program, external_id: str, **values: An
     if not permissions.can_log_call(actor, program.pk):
         raise NotAllowed("You do not serve this program.")
     refuse_card("external_id", external_id)
-    existing = Call.objects.filter(program=program, external_id=external_id).first()
-    if existing is not None:
+    try:
+        existing = Call.objects.get(program=program, external_id=external_id)
+    except Call.DoesNotExist:
+        pass
+    else:
         return call_log_update(actor=actor, call=existing, **values), False
     direction = values.pop("direction", None)
     if not direction:
         raise ValidationError({"direction": ["This field is required."]})
     try:
-        with transaction.atomic():
-            return call_log_create(
-                actor=actor, program=program, direction=direction, external_id=external_id, **values
-            ), True
+        # call_log_create's own transaction (a savepoint inside a caller's) is what an IntegrityError rolls back.
+        return call_log_create(
+            actor=actor, program=program, direction=direction, external_id=external_id, **values
+        ), True
     except IntegrityError:
         # Two deliveries of the same telephony event raced: the other one created it.
         existing = Call.objects.get(program=program, external_id=external_id)

@@ -18,7 +18,7 @@ the agent's open tabs, which show the caller at once (the screen pop).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -68,9 +68,10 @@ def _seconds(later: datetime | None, earlier: datetime | None) -> int:
     return max(0, int((later - earlier).total_seconds()))
 
 
-def _replay(call: Call, events: Iterable[_Event], *, has_codes: bool) -> list[str]:
+def _replay(call: Call, events: Iterable[_Event], *, has_codes: Callable[[], bool]) -> list[str]:
     """Sets the call's derived fields from its events (or, with none, from its timestamps); returns
-    the names of the fields that changed."""
+    the names of the fields that changed. ``has_codes`` (whether the program asks for a wrap-up code) is
+    asked only for an ended call with events, the one state it decides."""
     ordered = sorted(events, key=lambda e: (e.at, _ORDER[e.event]))
     before = {name: getattr(call, name) for name in _DERIVED}
     if ordered:
@@ -120,7 +121,7 @@ def _replay(call: Call, events: Iterable[_Event], *, has_codes: bool) -> list[st
     elif call.ended_at and not ordered:
         call.state = CallState.COMPLETED  # logged after the fact: there is no wrap-up to wait for
     elif call.ended_at:
-        finished = call.wrap_up_done_at is not None and (call.wrap_up_code_id or not has_codes)
+        finished = call.wrap_up_done_at is not None and (call.wrap_up_code_id or not has_codes())
         call.state = CallState.COMPLETED if finished else CallState.WRAP_UP
     elif call.answered_at:
         call.state = CallState.ON_HOLD if on_hold else CallState.CONNECTED
@@ -153,7 +154,7 @@ def call_replay(call: Call) -> list[str]:
     """Re-derives a (locked) call from its stored events; the caller saves the changed fields."""
     stored = CallEvent.objects.filter(call=call) if call.pk else CallEvent.objects.none()
     events = [_Event(e.event, e.at, e.agent_id) for e in stored]
-    return _replay(call, events, has_codes=program_has_wrap_up_codes(call.program_id))
+    return _replay(call, events, has_codes=lambda: program_has_wrap_up_codes(call.program_id))
 
 
 # What the agent's state becomes when its call reaches a state.

@@ -63,9 +63,10 @@ class TokenRejected(Exception):
 
 
 def token_authenticate(*, raw: str) -> ApiToken:
-    token = ApiToken.objects.select_related("user").filter(key_hash=_hash(raw)).first()
-    if token is None:
-        raise TokenRejected("Unknown API token.")
+    try:
+        token = ApiToken.objects.select_related("user").get(key_hash=_hash(raw))
+    except ApiToken.DoesNotExist:
+        raise TokenRejected("Unknown API token.") from None
     now = timezone.now()
     if token.revoked_at is not None:
         raise TokenRejected("This API token was revoked.")

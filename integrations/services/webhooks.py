@@ -144,7 +144,10 @@ def webhook_fan_out(event: str, program_id: int | None, payload: dict[str, Any])
     """Subscriber of config.events, inside the publishing transaction: one delivery row (the outbox) per
     matching subscription, and a nudge to the worker once it commits. Redis may lose the nudge; the
     dispatcher (``webhook_deliveries_dispatch``) sends whatever is due from the rows."""
-    subscriptions = WebhookSubscription.objects.filter(is_active=True, events__contains=[event]).select_related("owner")
+    # Owners come in a second query, sent only when some subscription matches (most writes have none).
+    subscriptions = WebhookSubscription.objects.filter(is_active=True, events__contains=[event]).prefetch_related(
+        "owner"
+    )
     for subscription in subscriptions:
         if program_id is not None and program_id not in served_program_ids(subscription.owner):
             continue  # an integrator only hears about its own programs

@@ -7,7 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from agents.models import User
-from config.api.fields import AwareDateTimeField, scope_related
+from config.api.fields import AwareDateTimeField, input_request, scope_related
 from crm.selectors import customer_list
 from tickets.models import Channel, Comment, FollowUp, Priority, Ticket
 from tickets.selectors import ticket_list
@@ -97,7 +97,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        request = self.context.get("request")
+        request = input_request(self)
         if request is not None:
             # Related ids outside the caller's programs are "does not exist", never a leak.
             scope_related(self, ticket=ticket_list(actor=request.user), customer=customer_list(actor=request.user))

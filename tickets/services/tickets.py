@@ -29,8 +29,9 @@ def _next_number() -> str:
 
 
 def _sla_due(program: Program, priority: str, start: Any) -> tuple[Any, Any]:
-    policy = SlaPolicy.objects.filter(program=program, priority=priority).first()
-    if policy is None:
+    try:
+        policy = SlaPolicy.objects.get(program=program, priority=priority)
+    except SlaPolicy.DoesNotExist:
         return None, None
     return (
         start + timedelta(minutes=policy.first_response_minutes),
