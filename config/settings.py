@@ -60,6 +60,7 @@ PROJECT_APPS = [
     "knowledge",
     "approvals",
     "integrations",
+    "reports",
 ]
 
 INSTALLED_APPS = [
@@ -211,6 +212,8 @@ WEBHOOK_DISPATCH_SECONDS = env.float("WEBHOOK_DISPATCH_SECONDS", default=10.0)
 # An available agent (or one on a break) with no open tab for this long goes offline.
 AGENT_IDLE_MINUTES = env.int("AGENT_IDLE_MINUTES", default=15)
 SLA_CHECK_SECONDS = env.float("SLA_CHECK_SECONDS", default=60)
+# How often the metric rollups catch up with new calls and agent states (the dashboard lags at most this).
+METRICS_ROLLUP_SECONDS = env.float("METRICS_ROLLUP_SECONDS", default=60)
 SLA_WARNING_MINUTES = env.int("SLA_WARNING_MINUTES", default=15)
 ERASURE_GRACE_DAYS = env.int("ERASURE_GRACE_DAYS", default=7)
 EXPORT_AVAILABLE_DAYS = env.int("EXPORT_AVAILABLE_DAYS", default=7)
@@ -229,6 +232,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "notification-emails-dispatch": {"task": "agents.notification_emails_dispatch", "schedule": 60.0},
     "webhooks-dispatch": {"task": "integrations.webhook_deliveries_dispatch", "schedule": WEBHOOK_DISPATCH_SECONDS},
     "data-requests-due": {"task": "crm.data_requests_process_due", "schedule": 300.0},
+    "metrics-rollup": {"task": "reports.metrics_rollup", "schedule": METRICS_ROLLUP_SECONDS},
     # Nightly, off-peak: retention deletes in small batches but still reads a lot.
     "retention": {"task": "crm.retention_run", "schedule": crontab(hour=3, minute=17)},
 }

@@ -64,7 +64,11 @@ class AgentStateSpan(models.Model):
                 name="agents_state_reason_only_on_break",
             ),
         ]
-        indexes = [models.Index(fields=["user", "-started_at"], name="agents_state_user_recent")]
+        indexes = [
+            models.Index(fields=["user", "-started_at"], name="agents_state_user_recent"),
+            # The occupancy rollup reads the spans that overlap a window (open ones have no end).
+            models.Index(fields=["ended_at"], name="agents_state_ended"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.state} since {self.started_at:%H:%M}"

@@ -1,0 +1,129 @@
+"""Metric targets and the rollups every figure is read from (docs/metrics.md).
+
+The rollups are derived data: ``reports.services.rollup`` rewrites whole intervals from the calls and
+agent states, so a row is never edited by hand and can always be restated.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from agents.models import Program, Team, TimeStamped
+
+# The rollup interval (docs/metrics.md): every UTC offset is a multiple of it, so an hour, a day or a
+# week in any time zone is a sum of whole intervals.
+INTERVAL_MINUTES = 15
+
+
+def _ratio(help_text: str) -> models.FloatField:
+    return models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)], help_text=help_text
+    )
+
+
+class ProgramTargets(TimeStamped):
+    """A program's metric thresholds and targets, set by admins. Empty targets are not shown."""
+
+    program = models.OneToOneField(Program, on_delete=models.CASCADE, related_name="metric_targets")
+    service_level_seconds = models.PositiveSmallIntegerField(
+        default=20, validators=[MinValueValidator(1)], help_text="Answered within this many seconds counts as in time."
+    )
+    short_abandon_seconds = models.PositiveSmallIntegerField(
+        default=5,
+        help_text="Callers who hang up sooner are short abandons (left out of service level and abandon rate).",
+    )
+    aht_seconds = models.PositiveIntegerField(null=True, blank=True, help_text="Average handle time at most")
+    asa_seconds = models.PositiveIntegerField(null=True, blank=True, help_text="Average speed of answer at most")
+    service_level = _ratio("Service level at least (0-1, e.g. 0.8)")
+    abandon_rate = _ratio("Abandon rate at most (0-1)")
+    fcr_rate = _ratio("First-contact resolution at least (0-1)")
+    csat = _ratio("Share of satisfied answers (4-5 of 5) at least (0-1)")
+    # Set when a threshold changes: the rollup task restates the program's intervals, then clears it.
+    restate_pending = models.BooleanField(default=False, editable=False)
+
+    class Meta:
+        verbose_name_plural = "program targets"
+        constraints = [
+            *[
+                models.CheckConstraint(
+                    condition=models.Q(**{f"{name}__isnull": True})
+                    | models.Q(**{f"{name}__gte": 0, f"{name}__lte": 1}),
+                    name=f"reports_targets_{name}_ratio",
+                )
+                for name in ("service_level", "abandon_rate", "fcr_rate", "csat")
+            ],
+            models.CheckConstraint(
+                condition=models.Q(service_level_seconds__gte=1), name="reports_targets_sl_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Targets of {self.program}"
+
+
+class CallInterval(models.Model):
+    """Inbound calls of one program, team and agent that started in one interval, summed. Team and agent are
+    empty for calls nobody answered. The sums are over the calls the formula names (docs/metrics.md)."""
+
+    start = models.DateTimeField()
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    offered = models.PositiveIntegerField(default=0)
+    answered = models.PositiveIntegerField(default=0)
+    answered_in_time = models.PositiveIntegerField(default=0)
+    abandoned = models.PositiveIntegerField(default=0)
+    short_abandoned = models.PositiveIntegerField(default=0)
+    handled = models.PositiveIntegerField(default=0)
+    resolved_first = models.PositiveIntegerField(default=0)
+    transferred = models.PositiveIntegerField(default=0)
+    wait_seconds = models.BigIntegerField(default=0, help_text="Σ wait of answered calls")
+    talk_seconds = models.BigIntegerField(default=0, help_text="Σ talk of handled calls")
+    hold_seconds = models.BigIntegerField(default=0, help_text="Σ hold of handled calls")
+    wrap_up_seconds = models.BigIntegerField(default=0, help_text="Σ wrap-up of handled calls")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "start", "team", "agent"], nulls_distinct=False, name="reports_callinterval_once"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["agent", "start"], name="reports_callinterval_agent"),
+            models.Index(fields=["team", "start"], name="reports_callinterval_team"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program_id} {self.start:%Y-%m-%d %H:%M}"
+
+
+class AgentInterval(models.Model):
+    """One agent's seconds in each state within one interval (states split exactly at its edges)."""
+
+    start = models.DateTimeField()
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    available_seconds = models.PositiveIntegerField(default=0)
+    on_call_seconds = models.PositiveIntegerField(default=0)
+    wrap_up_seconds = models.PositiveIntegerField(default=0)
+    break_seconds = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agent", "start"], name="reports_agentinterval_once")]
+        indexes = [models.Index(fields=["start"], name="reports_agentinterval_start")]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} {self.start:%Y-%m-%d %H:%M}"
+
+
+class RollupCursor(models.Model):
+    """How far a rollup has read its source (``calls``: the calls' ``updated_at``; ``agent_states``: time)."""
+
+    name = models.CharField(max_length=40, unique=True)
+    position = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.position:%Y-%m-%d %H:%M:%S}"

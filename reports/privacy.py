@@ -1,0 +1,21 @@
+from config.privacy import Policy
+
+# Rollups and targets hold counts and seconds per program, team, agent and interval: no customer data.
+POLICIES = {
+    "reports.ProgramTargets": Policy(
+        not_personal=(
+            "service_level_seconds", "short_abandon_seconds", "aht_seconds", "asa_seconds", "service_level",
+            "abandon_rate", "fcr_rate", "csat",
+        )
+    ),
+    "reports.CallInterval": Policy(
+        not_personal=(
+            "start", "offered", "answered", "answered_in_time", "abandoned", "short_abandoned", "handled",
+            "resolved_first", "transferred", "wait_seconds", "talk_seconds", "hold_seconds", "wrap_up_seconds",
+        )
+    ),
+    "reports.AgentInterval": Policy(
+        not_personal=("start", "available_seconds", "on_call_seconds", "wrap_up_seconds", "break_seconds")
+    ),
+    "reports.RollupCursor": Policy(not_personal=("name", "position")),
+}  # fmt: skip

@@ -1,0 +1,306 @@
+"""The one implementation of the contact-center metrics (docs/metrics.md, invariant 13).
+
+Everything that shows a figure (the dashboard, the wallboard, the agent's own numbers, the API and the
+CSV export) asks ``metrics()`` and reads the formulas off ``Totals``. They are computed from the rollups
+(``reports.models``), never from scans of the calls.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass, field, fields
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import QuerySet, Sum
+from django.db.models.functions import Trunc
+
+from agents.models import Membership, Program, Role, Team, User
+from agents.permissions import Actor, is_active_user, is_admin, served_program_ids
+from reports.models import AgentInterval, CallInterval, ProgramTargets
+
+INTERVALS = ("hour", "day", "week")
+GROUPS = ("none", "program", "team", "agent")
+_STEP = {"hour": timedelta(hours=1), "day": timedelta(days=1), "week": timedelta(weeks=1)}
+CALL_SUMS = (
+    "offered", "answered", "answered_in_time", "abandoned", "short_abandoned", "handled", "resolved_first",
+    "transferred", "wait_seconds", "talk_seconds", "hold_seconds", "wrap_up_seconds",
+)  # fmt: skip
+STATE_SUMS = ("available_seconds", "on_call_seconds", "wrap_up_seconds")
+
+
+def _ratio(part: float, whole: float) -> float | None:
+    return part / whole if whole else None
+
+
+@dataclass
+class Totals:
+    """Summed counts of one interval and group; every metric is a property computed from them."""
+
+    offered: int = 0
+    answered: int = 0
+    answered_in_time: int = 0
+    abandoned: int = 0
+    short_abandoned: int = 0
+    handled: int = 0
+    resolved_first: int = 0
+    transferred: int = 0
+    wait_seconds: int = 0
+    talk_seconds: int = 0
+    hold_seconds: int = 0
+    wrap_up_seconds: int = 0
+    available_seconds: int = 0
+    on_call_seconds: int = 0
+    state_wrap_up_seconds: int = 0
+    csat_responses: int = 0
+    csat_satisfied: int = 0
+    csat_score_sum: int = 0
+
+    def add(self, other: Totals) -> None:
+        for name in (f.name for f in fields(self)):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def aht_seconds(self) -> float | None:
+        return _ratio(self.talk_seconds + self.hold_seconds + self.wrap_up_seconds, self.handled)
+
+    @property
+    def asa_seconds(self) -> float | None:
+        return _ratio(self.wait_seconds, self.answered)
+
+    @property
+    def service_level(self) -> float | None:
+        return _ratio(self.answered_in_time, self.answered + self.abandoned)
+
+    @property
+    def abandon_rate(self) -> float | None:
+        return _ratio(self.abandoned, self.offered - self.short_abandoned)
+
+    @property
+    def fcr_rate(self) -> float | None:
+        return _ratio(self.resolved_first, self.handled)
+
+    @property
+    def transfer_rate(self) -> float | None:
+        return _ratio(self.transferred, self.handled)
+
+    @property
+    def occupancy(self) -> float | None:
+        busy = self.on_call_seconds + self.state_wrap_up_seconds
+        return _ratio(busy, self.available_seconds + busy)
+
+    @property
+    def csat(self) -> float | None:
+        return _ratio(self.csat_satisfied, self.csat_responses)
+
+    @property
+    def csat_mean(self) -> float | None:
+        return _ratio(self.csat_score_sum, self.csat_responses)
+
+    def figures(self) -> dict[str, Any]:
+        """The metrics as the API, the CSV export and the screens name them (DESIGN "metrics")."""
+        return {
+            "offered": self.offered,
+            "answered": self.answered,
+            "handled": self.handled,
+            "abandoned": self.abandoned,
+            "short_abandoned": self.short_abandoned,
+            "aht_seconds": _round(self.aht_seconds, 1),
+            "asa_seconds": _round(self.asa_seconds, 1),
+            "service_level": _round(self.service_level, 4),
+            "abandon_rate": _round(self.abandon_rate, 4),
+            "fcr_rate": _round(self.fcr_rate, 4),
+            "transfer_rate": _round(self.transfer_rate, 4),
+            "occupancy": _round(self.occupancy, 4),
+            "csat": _round(self.csat, 4),
+            "csat_mean": _round(self.csat_mean, 2),
+            "csat_responses": self.csat_responses,
+        }
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+@dataclass
+class MetricRow:
+    start: datetime
+    end: datetime
+    group: str
+    key: int | None
+    label: str
+    totals: Totals = field(default_factory=Totals)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose numbers an actor may read: ``None`` is "no limit" on that axis."""
+
+    programs: frozenset[int] | None
+    teams: frozenset[int] | None = None
+    agent: int | None = None
+
+
+def metrics_scope(actor: Actor) -> Scope | None:
+    """Admins: everything; managers and integrators: their programs; supervisors: the teams they lead;
+    agents: themselves. Other roles have no metrics (None)."""
+    if not is_active_user(actor):
+        return None
+    if is_admin(actor):
+        return Scope(programs=None)
+    programs = served_program_ids(actor)
+    if actor.role in {Role.MANAGER, Role.INTEGRATOR}:
+        return Scope(programs=programs)
+    if actor.role == Role.SUPERVISOR:
+        led = Membership.objects.filter(user=actor, is_supervisor=True, team__is_active=True)
+        return Scope(programs=programs, teams=frozenset(led.values_list("team_id", flat=True)))
+    if actor.role == Role.AGENT:
+        return Scope(programs=programs, agent=actor.pk)
+    return None
+
+
+@dataclass(frozen=True)
+class Query:
+    start: datetime
+    end: datetime
+    interval: str = "day"
+    group_by: str = "none"
+    program: int | None = None
+    team: int | None = None
+    agent: int | None = None
+    tz: zoneinfo.ZoneInfo = field(default_factory=lambda: zoneinfo.ZoneInfo("UTC"))
+
+
+def metrics(*, actor: Actor, query: Query) -> list[MetricRow]:
+    """One row per interval (in ``query.tz``) and group with data, oldest first, then by label."""
+    scope = metrics_scope(actor)
+    if scope is None:
+        return []
+    rows: dict[tuple[datetime, int | None], MetricRow] = {}
+    calls = _scoped_calls(scope, query)
+    group_field = {"none": None, "program": "program_id", "team": "team_id", "agent": "agent_id"}[query.group_by]
+    values = ["bucket", group_field] if group_field else ["bucket"]
+    for row in calls.annotate(bucket=_trunc(query)).values(*values).annotate(**{n: Sum(n) for n in CALL_SUMS}):
+        key = row.get(group_field) if group_field else None
+        if query.group_by != "none" and key is None:
+            continue  # calls nobody answered have no team or agent: they count for the program and in "all"
+        totals = Totals(**{n: row[n] or 0 for n in CALL_SUMS})
+        _row(rows, query, row["bucket"], key).totals.add(totals)
+    for (bucket, key), totals in _state_totals(scope, query).items():
+        _row(rows, query, bucket, key).totals.add(totals)
+    _label(rows.values(), query.group_by)
+    return sorted(rows.values(), key=lambda r: (r.start, r.label))
+
+
+def metrics_total(*, actor: Actor, query: Query) -> Totals:
+    """All of ``query``'s range and scope as one figure (the dashboard's headline and the agent's own)."""
+    total = Totals()
+    for row in metrics(actor=actor, query=Query(**{**query.__dict__, "interval": "week", "group_by": "none"})):
+        total.add(row.totals)
+    return total
+
+
+def _trunc(query: Query) -> Trunc:
+    return Trunc("start", query.interval, tzinfo=query.tz)
+
+
+def _row(
+    rows: dict[tuple[datetime, int | None], MetricRow], query: Query, bucket: datetime, key: int | None
+) -> MetricRow:
+    found = rows.get((bucket, key))
+    if found is None:
+        local = bucket.astimezone(query.tz).replace(tzinfo=None)
+        end = (local + _STEP[query.interval]).replace(tzinfo=query.tz)
+        found = rows[(bucket, key)] = MetricRow(bucket, end, query.group_by, key, "")
+    return found
+
+
+def _scoped_calls(scope: Scope, query: Query) -> QuerySet[CallInterval]:
+    calls = CallInterval.objects.filter(start__gte=query.start, start__lt=query.end)
+    if scope.programs is not None:
+        calls = calls.filter(program_id__in=scope.programs)
+    if scope.teams is not None:
+        calls = calls.filter(team_id__in=scope.teams)
+    if scope.agent is not None:
+        calls = calls.filter(agent_id=scope.agent)
+    for name in ("program", "team", "agent"):
+        if getattr(query, name) is not None:
+            calls = calls.filter(**{f"{name}_id": getattr(query, name)})
+    return calls
+
+
+def _members(scope: Scope, query: Query) -> dict[int, set[int | None]]:
+    """The agents whose states count, each with the group keys it counts for (teams via memberships)."""
+    if scope.agent is not None or query.agent is not None:
+        agent = scope.agent if scope.agent is not None else query.agent
+        if scope.agent is not None and query.agent not in (None, scope.agent):
+            return {}
+        memberships = Membership.objects.filter(user_id=int(agent or 0))
+    else:
+        memberships = Membership.objects.filter(user__role=Role.AGENT)
+    memberships = memberships.filter(team__is_active=True)
+    if scope.teams is not None:
+        memberships = memberships.filter(team_id__in=scope.teams)
+    if scope.programs is not None:
+        memberships = memberships.filter(team__programs__in=scope.programs)
+    if query.team is not None:
+        memberships = memberships.filter(team_id=query.team)
+    if query.program is not None:
+        memberships = memberships.filter(team__programs=query.program)
+    keys: dict[int, set[int | None]] = defaultdict(set)
+    if query.group_by == "program":
+        for user_id, program_id in memberships.values_list("user_id", "team__programs").distinct():
+            if (scope.programs is None or program_id in scope.programs) and query.program in (None, program_id):
+                keys[user_id].add(program_id)
+    else:
+        for user_id, team_id in memberships.values_list("user_id", "team_id").distinct():
+            keys[user_id].add({"team": team_id, "agent": user_id}.get(query.group_by))
+    return keys
+
+
+def _state_totals(scope: Scope, query: Query) -> dict[tuple[datetime, int | None], Totals]:
+    members = _members(scope, query)
+    if not members:
+        return {}
+    states = (
+        AgentInterval.objects.filter(agent_id__in=members, start__gte=query.start, start__lt=query.end)
+        .annotate(bucket=_trunc(query))
+        .values("bucket", "agent_id")
+        .annotate(**{n: Sum(n) for n in STATE_SUMS})
+        .values_list("bucket", "agent_id", *STATE_SUMS)
+    )
+    found: dict[tuple[datetime, int | None], Totals] = defaultdict(Totals)
+    for bucket, agent_id, available, on_call, wrap_up in states:
+        part = Totals(available_seconds=available, on_call_seconds=on_call, state_wrap_up_seconds=wrap_up)
+        for key in members[agent_id]:
+            found[(bucket, key)].add(part)
+    return found
+
+
+def _label(rows: Any, group_by: str) -> None:
+    rows = list(rows)
+    keys = {r.key for r in rows if r.key is not None}
+    names: dict[int, str] = {}
+    if group_by == "program":
+        names = dict(Program.objects.filter(pk__in=keys).values_list("pk", "name"))
+    elif group_by == "team":
+        names = dict(Team.objects.filter(pk__in=keys).values_list("pk", "name"))
+    elif group_by == "agent":
+        names = {u.pk: u.get_full_name() or u.username for u in User.objects.filter(pk__in=keys)}
+    for row in rows:
+        row.label = "All" if group_by == "none" else names.get(row.key or 0, str(row.key))
+
+
+def targets_for(program: Program | int) -> ProgramTargets:
+    """The program's targets, or the defaults (unsaved) when an admin never set any."""
+    program_id = program if isinstance(program, int) else program.pk
+    return ProgramTargets.objects.filter(program_id=program_id).first() or ProgramTargets(program_id=program_id)
+
+
+def meets(metric: str, value: float | None, target: float | None) -> bool | None:
+    """Whether ``value`` meets ``target`` (docs/metrics.md "Targets"); None when either is missing."""
+    if value is None or target is None:
+        return None
+    lower_is_better = metric in {"aht_seconds", "asa_seconds", "abandon_rate"}
+    return value <= target if lower_is_better else value >= target

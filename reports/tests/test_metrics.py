@@ -1,0 +1,164 @@
+"""Every metric against values computed by hand from a fixed set of calls and agent states (docs/metrics.md)."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from agents.models import AgentStateSpan
+from crm.models import Call, CallDirection, CallState
+from crm.tests.factories import CustomerFactory
+from reports.models import AgentInterval, CallInterval, ProgramTargets
+from reports.selectors import Query, Totals, metrics, metrics_total
+from reports.services.rollup import agent_states_rollup, calls_rollup, metrics_restate, metrics_rollup
+
+pytestmark = pytest.mark.django_db
+T0 = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)  # a Monday
+DAY = Query(start=datetime(2026, 11, 2, tzinfo=UTC), end=datetime(2026, 11, 3, tzinfo=UTC), interval="day")
+
+
+def _call(program, *, at, agent=None, wait=0, talk=0, hold=0, wrap=0, answered=True, ended=True, **extra) -> Call:
+    customer = CustomerFactory(program=program)
+    answered_at = at + timedelta(seconds=wait) if answered else None
+    ended_at = (answered_at or at + timedelta(seconds=wait)) + timedelta(seconds=talk + hold) if ended else None
+    state = extra.pop("state", CallState.COMPLETED if ended else CallState.CONNECTED)
+    return Call.objects.create(
+        program=program, customer=customer, agent=agent, direction=extra.pop("direction", CallDirection.INBOUND),
+        started_at=at, queued_at=at, answered_at=answered_at, ended_at=ended_at, wait_seconds=wait,
+        talk_seconds=talk, hold_seconds=hold, wrap_up_seconds=wrap, state=state, **extra,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def floor(world):
+    """Program A's morning: the calls of the table in the test names, and the agent's states until 10:30."""
+    a, agent = world.program_a, world.agent
+    s = timedelta(seconds=1)
+    _call(a, at=T0 + 60 * s, agent=agent, wait=10, talk=300, hold=60, wrap=30, first_contact_resolution=True)
+    _call(a, at=T0 + 120 * s, agent=agent, wait=30, talk=200, wrap=40, transferred=True)
+    _call(a, at=T0 + 180 * s, wait=3, answered=False, state=CallState.ABANDONED)  # a short abandon
+    _call(a, at=T0 + 240 * s, wait=40, answered=False, state=CallState.ABANDONED)
+    _call(a, at=T0 + 300 * s, agent=agent, wait=20, ended=False)  # still talking: answered, not handled
+    _call(a, at=T0 + 600 * s, agent=agent, direction=CallDirection.OUTBOUND, talk=500)  # outbound: not counted
+    _call(a, at=T0 + 890 * s, agent=agent, wait=20, talk=100)  # starts 10:14:50, answered in the next interval
+    _call(a, at=T0 + 900 * s, agent=agent, wait=5, talk=60, first_contact_resolution=True)  # 10:15:00: the next one
+    _call(world.program_b, at=T0 + 60 * s, agent=world.agent_b, wait=99, talk=99)  # another program
+    minute = timedelta(minutes=1)
+    for state, start, end in [
+        ("available", T0 - 10 * minute, T0 + 5 * minute),
+        ("on_call", T0 + 5 * minute, T0 + 12 * minute),
+        ("wrap_up", T0 + 12 * minute, T0 + 14 * minute),
+        ("break", T0 + 14 * minute, T0 + 20 * minute),
+        ("available", T0 + 20 * minute, None),
+    ]:
+        AgentStateSpan.objects.create(user=agent, state=state, started_at=start, ended_at=end)
+    calls_rollup()
+    agent_states_rollup(now=T0 + 30 * minute)
+    return world
+
+
+def test_a_day_of_program_a_matches_the_hand_computed_figures(floor):
+    [row] = metrics(actor=floor.manager, query=DAY)
+    assert (row.start, row.end, row.label) == (DAY.start, DAY.end, "All")
+    assert row.totals.figures() == {
+        "offered": 7,  # every inbound call of A that started that day, the one in progress and the short abandon too
+        "answered": 5,
+        "handled": 4,  # answered and ended
+        "abandoned": 1,  # waited 40 s; the 3-second hang-up is a short abandon
+        "short_abandoned": 1,
+        "aht_seconds": 197.5,  # (390 + 240 + 100 + 60) / 4
+        "asa_seconds": 17.0,  # (10 + 30 + 20 + 20 + 5) / 5
+        "service_level": 0.6667,  # 4 answered within 20 s / (5 answered + 1 abandoned)
+        "abandon_rate": 0.1667,  # 1 / (7 offered - 1 short)
+        "fcr_rate": 0.5,  # 2 of 4 handled
+        "transfer_rate": 0.25,  # 1 of 4 handled
+        "occupancy": 0.2647,  # (420 on call + 120 wrap-up) / (1500 available + 540)
+        "csat": None,
+        "csat_mean": None,
+        "csat_responses": 0,
+    }
+
+
+def test_a_call_counts_in_the_interval_it_started_in_even_when_answered_in_the_next(floor):
+    query = Query(start=T0, end=T0 + timedelta(minutes=30), interval="hour")
+    [hour] = metrics(actor=floor.manager, query=query)
+    assert hour.totals.offered == 7
+    intervals: dict[datetime, tuple[int, int]] = {}
+    for r in CallInterval.objects.filter(program=floor.program_a):
+        offered, answered = intervals.get(r.start, (0, 0))
+        intervals[r.start] = (offered + r.offered, answered + r.answered)
+    assert intervals == {T0: (6, 4), T0 + timedelta(minutes=15): (1, 1)}
+
+
+def test_agent_state_time_is_split_exactly_at_interval_edges(floor):
+    rows = {
+        r.start.time().isoformat(): (r.available_seconds, r.on_call_seconds, r.wrap_up_seconds, r.break_seconds)
+        for r in AgentInterval.objects.filter(agent=floor.agent)
+    }
+    assert rows == {"09:45:00": (600, 0, 0, 0), "10:00:00": (300, 420, 120, 60), "10:15:00": (600, 0, 0, 300)}
+
+
+def test_grouped_by_agent_only_answered_calls_count_and_abandons_stay_with_the_program(floor):
+    rows = metrics(actor=floor.manager, query=Query(**{**DAY.__dict__, "group_by": "agent"}))
+    assert [(r.key, r.totals.offered, r.totals.abandoned, r.totals.handled) for r in rows] == [
+        (floor.agent.pk, 5, 0, 4)
+    ]
+
+
+def test_who_sees_what(floor):
+    def offered(actor):
+        return metrics_total(actor=actor, query=DAY).offered
+
+    assert offered(floor.admin) == 8  # both programs
+    assert offered(floor.manager) == 7  # the programs it serves
+    assert offered(floor.supervisor) == 5  # its team: calls its agents answered
+    assert offered(floor.agent) == 5  # itself
+    assert offered(floor.agent_b) == 1
+    assert metrics(actor=floor.knowledge_manager, query=DAY) == []
+
+
+def test_no_calls_gives_no_rows_and_no_figure(world):
+    calls_rollup()
+    assert metrics(actor=world.manager, query=DAY) == []
+    nothing = Totals().figures()
+    assert (nothing["aht_seconds"], nothing["service_level"], nothing["occupancy"]) == (None, None, None)
+
+
+def test_rerunning_changes_nothing_and_a_late_event_is_counted(floor):
+    def rows():
+        return set(CallInterval.objects.values_list("start", "program_id", "agent_id", "offered", "handled"))
+
+    before = rows()
+    assert calls_rollup() > 0  # the margin is read again
+    assert rows() == before
+    live = Call.objects.get(state=CallState.CONNECTED)
+    live.ended_at, live.talk_seconds, live.state = T0 + timedelta(minutes=20), 600, CallState.COMPLETED
+    live.save()
+    calls_rollup()
+    assert metrics_total(actor=floor.manager, query=DAY).handled == 5
+
+
+def test_a_past_range_is_restated_and_a_threshold_change_restates_its_program(
+    floor, django_capture_on_commit_callbacks
+):
+    Call.objects.filter(program=floor.program_a, started_at=T0 + timedelta(seconds=900)).delete()
+    metrics_restate(start=T0, end=T0 + timedelta(hours=1))
+    assert metrics_total(actor=floor.manager, query=DAY).offered == 6  # the deleted call's interval is gone
+    ProgramTargets.objects.create(program=floor.program_a, service_level_seconds=10, restate_pending=True)
+    metrics_rollup()
+    total = metrics_total(actor=floor.manager, query=DAY)
+    assert total.answered_in_time == 1  # only the 10-second answer is within 10 s now
+    assert not ProgramTargets.objects.get(program=floor.program_a).restate_pending
+
+
+def test_new_york_days_are_not_utc_days(world):
+    # 22:00 in New York on 2 November is 03:00 UTC on the 3rd.
+    _call(world.program_a, at=datetime(2026, 11, 3, 3, 0, tzinfo=UTC), agent=world.agent, wait=5, talk=50)
+    calls_rollup()
+    ny = zoneinfo.ZoneInfo("America/New_York")
+    query = Query(start=datetime(2026, 11, 2, tzinfo=ny), end=datetime(2026, 11, 3, tzinfo=ny), interval="day", tz=ny)
+    [row] = metrics(actor=world.manager, query=query)
+    assert (row.start, row.end, row.totals.offered) == (query.start, query.end, 1)
+    assert metrics(actor=world.manager, query=DAY) == []
