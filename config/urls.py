@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("knowledge.api.urls")),
     path("", include("approvals.api.urls")),
     path("", include("integrations.api.urls")),
+    path("", include("reports.api.urls")),
 ]
 
 urlpatterns = [

@@ -162,3 +162,57 @@ def test_new_york_days_are_not_utc_days(world):
     [row] = metrics(actor=world.manager, query=query)
     assert (row.start, row.end, row.totals.offered) == (query.start, query.end, 1)
     assert metrics(actor=world.manager, query=DAY) == []
+
+
+# --- The API and the export -----------------------------------------------------------------
+
+
+def _api(user):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_the_api_and_the_export_show_the_same_figures_as_the_selector(floor):
+    params = {"from": "2026-11-02T00:00:00Z", "to": "2026-11-03T00:00:00Z", "group_by": "team", "tz": "UTC"}
+    body = _api(floor.supervisor).get("/api/v1/metrics/", params).json()
+    assert (body["interval"], body["group_by"], body["time_zone"]) == ("day", "team", "UTC")
+    [row] = body["results"]
+    assert (row["team"], row["label"], row["offered"], row["aht_seconds"], row["service_level"]) == (
+        floor.team_a.pk, "Acme front", 5, 197.5, 0.8,  # 4 of 5 answered within 20 s; no abandon is the team's
+    )  # fmt: skip
+    export = _api(floor.supervisor).get("/api/v1/metrics/export/", params)
+    assert export["Content-Type"].startswith("text/csv")
+    lines = export.content.decode().splitlines()
+    assert lines[0].startswith("start,end,group,key,label,offered,answered,handled")
+    assert lines[1].split(",")[:9] == [
+        "2026-11-02T00:00:00+00:00", "2026-11-03T00:00:00+00:00", "team", str(floor.team_a.pk), "Acme front",
+        "5", "5", "4", "0",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"interval": "minute"}, "interval"),
+        ({"group_by": "moon"}, "group_by"),
+        ({"from": "2026-11-02T00:00:00"}, "from"),  # no offset
+        ({"from": "2026-11-03T00:00:00Z", "to": "2026-11-02T00:00:00Z"}, "to"),
+        ({"from": "2025-01-01T00:00:00Z", "to": "2026-11-02T00:00:00Z", "interval": "hour"}, "from"),
+        ({"tz": "Mars/Olympus"}, "tz"),
+        ({"program": "abc"}, "program"),
+    ],
+)
+def test_bad_metric_queries_are_400_naming_the_field(world, params, field):
+    response = _api(world.manager).get("/api/v1/metrics/", params)
+    assert response.status_code == 400
+    assert field in response.json()["details"], response.json()
+
+
+def test_roles_without_metrics_are_refused_and_other_programs_stay_invisible(floor):
+    assert _api(floor.knowledge_manager).get("/api/v1/metrics/").status_code == 403
+    params = {"from": "2026-11-02T00:00:00Z", "to": "2026-11-03T00:00:00Z", "program": floor.program_b.pk}
+    assert _api(floor.agent).get("/api/v1/metrics/", params).json()["results"] == []
+    assert _api(floor.manager).get("/api/v1/metrics/", params).json()["results"] == []

@@ -1,0 +1,63 @@
+"""What a metrics request may ask (the API, the dashboard and the export read it the same way)."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from config.api.fields import AwareDateTimeField
+from reports.selectors import GROUPS, INTERVALS, Query
+
+# The most intervals one request may read (a year of days; a month of hours).
+MAX_RANGE = {"hour": timedelta(days=31), "day": timedelta(days=400), "week": timedelta(days=400)}
+
+
+class MetricsQuerySerializer(serializers.Serializer):
+    """``from``/``to`` with their offsets; without them, the last 7 days up to the end of today."""
+
+    from_ = AwareDateTimeField(required=False, help_text="Start (inclusive), e.g. 2026-11-01T00:00:00-05:00")
+    to = AwareDateTimeField(required=False, help_text="End (exclusive)")
+    interval = serializers.ChoiceField(choices=INTERVALS, default="day")
+    group_by = serializers.ChoiceField(choices=GROUPS, default="none")
+    program = serializers.IntegerField(required=False, min_value=1)
+    team = serializers.IntegerField(required=False, min_value=1)
+    agent = serializers.IntegerField(required=False, min_value=1, help_text="A user id")
+    tz = serializers.CharField(
+        required=False, max_length=64, help_text="Time zone of the intervals' edges (default: your own)"
+    )
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")  # `from` is a Python keyword
+        return fields
+
+    def validate_tz(self, value: str) -> zoneinfo.ZoneInfo:
+        try:
+            return zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise serializers.ValidationError(
+                f"{value!r} is not a time zone (use a name such as Europe/Paris)."
+            ) from None
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # The viewer's own zone by default (a user's zone is validated when saved).
+        tz = attrs.get("tz") or zoneinfo.ZoneInfo(getattr(self.context.get("user"), "time_zone", "") or "UTC")
+        today = timezone.now().astimezone(tz).date()
+        end = attrs.get("to") or datetime.combine(today + timedelta(days=1), time(), tzinfo=tz)
+        start = attrs.get("from") or end - timedelta(days=7)
+        if start >= end:
+            raise serializers.ValidationError({"to": ["Must be after `from`."]})
+        interval = attrs["interval"]
+        if end - start > MAX_RANGE[interval]:
+            raise serializers.ValidationError(
+                {"from": [f"At most {MAX_RANGE[interval].days} days of {interval}s at once."]}
+            )
+        attrs["query"] = Query(
+            start=start, end=end, interval=interval, group_by=attrs["group_by"], program=attrs.get("program"),
+            team=attrs.get("team"), agent=attrs.get("agent"), tz=tz,
+        )  # fmt: skip
+        return attrs
