@@ -26,7 +26,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 BENCH_DB = "switchboard_bench"
 
 
-def bench_env() -> dict[str, str]:
+def bench_env(database: str = BENCH_DB) -> dict[str, str]:
     """DATABASE_URL pointing at a separate bench database (embedded server unless DATABASE_URL is set)."""
     sys.path.insert(0, str(BASE_DIR))
     env = os.environ.copy()
@@ -37,13 +37,13 @@ def bench_env() -> dict[str, str]:
 
         url = embedded.postgres_url()
     parts = urllib.parse.urlsplit(url)
-    bench_url = urllib.parse.urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
+    bench_url = urllib.parse.urlunsplit(parts._replace(path=f"/{database}"))
     admin_url = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
     import psycopg
 
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone():
-            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone():
+            conn.execute(f'CREATE DATABASE "{database}"')
     env.update({"DATABASE_URL": bench_url, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "true"})
     if not env.get("REDIS_URL"):
         from config import embedded

@@ -420,4 +420,4 @@ LOGGING = {
 
 SITE_NAME = "Switchboard"
 # Modules whose ``seed(*, scale, stdout)`` the seed_demo command runs, in this order.
-DEMO_SEEDERS = ["agents.demo", "crm.demo", "tickets.demo", "approvals.demo", "knowledge.demo"]
+DEMO_SEEDERS = ["agents.demo", "crm.demo", "tickets.demo", "approvals.demo", "knowledge.demo", "reports.demo"]

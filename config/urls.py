@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("knowledge.urls")),
     path("", include("agents.urls")),
     path("", include("approvals.urls")),
+    path("", include("reports.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

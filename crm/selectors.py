@@ -4,21 +4,34 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db.models import CharField, F, OuterRef, Prefetch, QuerySet
+from django.db.models import CharField, Count, F, Min, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import JSONObject, Reverse
+from django.db.models.functions import Coalesce, JSONObject, Reverse
+from django.utils import timezone
 
 from agents.models import Program
 from agents.permissions import Actor, home_region, served_program_ids
 from agents.selectors import program_for_dialed_number
 from config.hooks import app_hooks
 from config.search import trigram_search
-from crm.models import Call, Customer, CustomerEmail, CustomerPhone, Note, NoteFlag, Organization, WrapUpCode
+from crm.models import (
+    LIVE_STATES,
+    Call,
+    CallState,
+    Customer,
+    CustomerEmail,
+    CustomerPhone,
+    Note,
+    NoteFlag,
+    Organization,
+    WrapUpCode,
+)
 from crm.phones import digits, looks_like_phone, try_normalize_phone
 
 # Below this similarity a name is not offered as a match.
@@ -273,3 +286,29 @@ def call_list_for_ticket(*, actor: Actor, ticket_id: int, limit: int = 20) -> li
 
 def wrap_up_code_list(*, actor: Actor) -> QuerySet[WrapUpCode]:
     return WrapUpCode.objects.filter(program_id__in=served_program_ids(actor)).order_by("program", "position", "label")
+
+
+@dataclass(frozen=True)
+class LiveCalls:
+    waiting: int
+    talking: int
+    wrapping_up: int
+    longest_wait_since: datetime | None
+
+
+def calls_live(*, actor: Actor, now: datetime | None = None) -> LiveCalls:
+    """The calls of the actor's programs not over yet (the wallboard): waiting for an answer, talking (or
+    on hold), in wrap-up, and since when the longest-waiting caller waits. Calls older than a day are
+    stale telephony leftovers and not counted."""
+    now = now or timezone.now()
+    live = Call.objects.filter(
+        program_id__in=served_program_ids(actor), state__in=sorted(LIVE_STATES), started_at__gte=now - timedelta(days=1)
+    )
+    waiting = Q(state=CallState.RINGING, answered_at__isnull=True)
+    counts = live.aggregate(
+        waiting=Count("pk", filter=waiting),
+        talking=Count("pk", filter=Q(state__in=[CallState.CONNECTED, CallState.ON_HOLD])),
+        wrapping_up=Count("pk", filter=Q(state=CallState.WRAP_UP)),
+        longest=Min(Coalesce("queued_at", "started_at"), filter=waiting),
+    )
+    return LiveCalls(counts["waiting"], counts["talking"], counts["wrapping_up"], counts["longest"])

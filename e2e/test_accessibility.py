@@ -65,6 +65,7 @@ AXE = """async () => {
 
 def test_every_page_for_every_role_passes_axe_and_fits_390_px(browser, live_server):
     call_command("seed_demo", "--force", stdout=StringIO())
+    from agents.models import User
     from crm.models import Call, Customer
     from knowledge.models import Article
     from tickets.models import Ticket
@@ -73,6 +74,7 @@ def test_every_page_for_every_role_passes_axe_and_fits_390_px(browser, live_serv
     ticket = Ticket.objects.filter(program__slug="acme-bakery").order_by("id").first()
     call = Call.objects.filter(program__slug="acme-bakery", state="completed").order_by("id").first()
     article = Article.objects.filter(status="published").order_by("id").first()
+    agent = User.objects.get(username="agent")
     assert customer is not None
     assert ticket is not None
     assert call is not None
@@ -83,6 +85,7 @@ def test_every_page_for_every_role_passes_axe_and_fits_390_px(browser, live_serv
         "tickets/<int:pk>/": f"tickets/{ticket.pk}/",
         "calls/<int:pk>/": f"calls/{call.pk}/",
         "kb/<slug:slug>/": f"kb/{article.slug}/",
+        "dashboard/agents/<int:pk>/": f"dashboard/agents/{agent.pk}/",
     }
     urls = [_fill(route, objects) for route in _page_routes()]
     failures: list[str] = []

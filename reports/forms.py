@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import datetime, time, timedelta
-from typing import Any
+from datetime import date, datetime, time, timedelta
+from typing import Any, cast
 
+from django import forms
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -61,3 +62,42 @@ class MetricsQuerySerializer(serializers.Serializer):
             team=attrs.get("team"), agent=attrs.get("agent"), tz=tz,
         )  # fmt: skip
         return attrs
+
+
+class DashboardFilterForm(forms.Form):
+    """The dashboard's range (whole local days, both included), interval and program or team."""
+
+    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    interval = forms.ChoiceField(
+        choices=[("day", "Day"), ("week", "Week"), ("hour", "Hour")], initial="day", required=False
+    )
+    program = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    team = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args: Any, programs: list[tuple[int, str]], teams: list[tuple[int, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["program"]).choices = [("", "All my programs"), *programs]
+        cast(forms.ChoiceField, self.fields["team"]).choices = [("", "All my teams"), *teams]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            self.add_error("end", "Must be on or after the first day.")
+        interval = data.get("interval") or "day"
+        if start and end and (end - start) + timedelta(days=1) > MAX_RANGE[interval]:
+            self.add_error("start", f"At most {MAX_RANGE[interval].days} days of {interval}s at once.")
+        return data
+
+    def query(self, *, tz: zoneinfo.ZoneInfo, today: date, group_by: str = "none") -> Query:
+        """The valid form as a metrics query: local midnights, the last 14 days by default."""
+        data = self.cleaned_data if self.is_valid() else {}
+        end_day = data.get("end") or today
+        start_day = data.get("start") or end_day - timedelta(days=13)
+        return Query(
+            start=datetime.combine(start_day, time(), tzinfo=tz),
+            end=datetime.combine(end_day + timedelta(days=1), time(), tzinfo=tz),
+            interval=data.get("interval") or "day", group_by=group_by, program=data.get("program"),
+            team=data.get("team"), tz=tz,
+        )  # fmt: skip

@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import zoneinfo
 from collections import defaultdict
-from dataclasses import dataclass, field, fields
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, fields, replace
+from datetime import datetime, time, timedelta
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import Trunc
+from django.utils import timezone
 
-from agents.models import Membership, Program, Role, Team, User
+from agents.models import AgentState, Membership, Program, Role, Team, User
 from agents.permissions import Actor, is_active_user, is_admin, served_program_ids
+from agents.selectors import team_agent_states
+from approvals.selectors import approval_queue
+from crm.selectors import LiveCalls, calls_live
 from reports.models import AgentInterval, CallInterval, ProgramTargets
+from tickets.models import FollowUp
+from tickets.selectors import follow_up_list, ticket_sla_risk
 
 INTERVALS = ("hour", "day", "week")
 GROUPS = ("none", "program", "team", "agent")
@@ -28,6 +34,8 @@ CALL_SUMS = (
     "transferred", "wait_seconds", "talk_seconds", "hold_seconds", "wrap_up_seconds",
 )  # fmt: skip
 STATE_SUMS = ("available_seconds", "on_call_seconds", "wrap_up_seconds")
+# A callback due within this long is "due" on the wallboard.
+CALLBACK_SOON = timedelta(minutes=15)
 
 
 def _ratio(part: float, whole: float) -> float | None:
@@ -195,10 +203,17 @@ def metrics(*, actor: Actor, query: Query) -> list[MetricRow]:
 
 def metrics_total(*, actor: Actor, query: Query) -> Totals:
     """All of ``query``'s range and scope as one figure (the dashboard's headline and the agent's own)."""
-    total = Totals()
-    for row in metrics(actor=actor, query=Query(**{**query.__dict__, "interval": "week", "group_by": "none"})):
-        total.add(row.totals)
-    return total
+    rows = metrics_by_group(actor=actor, query=replace(query, group_by="none"))
+    return rows[0].totals if rows else Totals()
+
+
+def metrics_by_group(*, actor: Actor, query: Query) -> list[MetricRow]:
+    """One row per group for the whole range of ``query`` (its intervals summed), by label."""
+    groups: dict[int | None, MetricRow] = {}
+    for row in metrics(actor=actor, query=query):
+        found = groups.setdefault(row.key, MetricRow(query.start, query.end, row.group, row.key, row.label))
+        found.totals.add(row.totals)
+    return sorted(groups.values(), key=lambda r: r.label)
 
 
 def _trunc(query: Query) -> Trunc:
@@ -304,3 +319,51 @@ def meets(metric: str, value: float | None, target: float | None) -> bool | None
         return None
     lower_is_better = metric in {"aht_seconds", "asa_seconds", "abandon_rate"}
     return value <= target if lower_is_better else value >= target
+
+
+@dataclass(frozen=True)
+class Wallboard:
+    """The live floor of an actor's teams or programs (``/wallboard/``)."""
+
+    agents: list[dict[str, Any]]
+    state_counts: dict[str, int]
+    calls: LiveCalls
+    callbacks_due: int
+    callbacks_overdue: int
+    tickets_at_risk: int
+    tickets_breached: int
+    approvals_waiting: int
+    oldest_approval_since: datetime | None
+    today: Totals
+    service_level_target: float | None
+
+
+def wallboard(*, actor: User, now: datetime | None = None) -> Wallboard:
+    now = now or timezone.now()
+    agents = team_agent_states(actor=actor)
+    counts = dict.fromkeys(AgentState.values, 0)
+    for agent in agents:
+        counts[agent["state"]] += 1
+    scope = metrics_scope(actor)
+    teams = sorted(scope.teams) if scope is not None and scope.teams is not None else None
+    soon = follow_up_list(actor=actor).filter(status=FollowUp.Status.SCHEDULED, due_at__lte=now + CALLBACK_SOON)
+    if teams is not None:
+        soon = soon.filter(owner__memberships__team__in=teams)
+    callbacks = soon.aggregate(
+        due=Count("pk", distinct=True), overdue=Count("pk", filter=Q(due_at__lte=now), distinct=True)
+    )
+    at_risk, breached = ticket_sla_risk(actor=actor, teams=teams, now=now)
+    approvals = approval_queue(actor=actor).aggregate(waiting=Count("pk"), oldest=Min("created_at"))
+    local = now.astimezone(timezone.get_current_timezone())
+    midnight = datetime.combine(local.date(), time(), tzinfo=local.tzinfo)
+    today = metrics_total(
+        actor=actor, query=Query(start=midnight, end=midnight + timedelta(days=1), tz=timezone.get_current_timezone())
+    )
+    programs = list(served_program_ids(actor))
+    target = targets_for(programs[0]).service_level if len(programs) == 1 else None
+    return Wallboard(
+        agents=agents, state_counts=counts, calls=calls_live(actor=actor, now=now), callbacks_due=callbacks["due"],
+        callbacks_overdue=callbacks["overdue"], tickets_at_risk=at_risk, tickets_breached=breached,
+        approvals_waiting=approvals["waiting"], oldest_approval_since=approvals["oldest"], today=today,
+        service_level_target=target,
+    )  # fmt: skip

@@ -6,11 +6,13 @@ import operator
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import reduce
 from typing import Any
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
-from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from agents.models import Role, Team, User
@@ -251,3 +253,18 @@ def ticket_comments(*, ticket: Ticket) -> QuerySet[Comment]:
 
 def ticket_follow_ups(*, ticket: Ticket) -> QuerySet[FollowUp]:
     return ticket.follow_ups.select_related("owner").order_by("due_at")
+
+
+def ticket_sla_risk(*, actor: Actor, teams: list[int] | None = None, now: Any = None) -> tuple[int, int]:
+    """Open tickets of the actor's programs (of ``teams`` when given) whose resolution falls due within the
+    warning window, and how many of those are already past it (the wallboard's "at SLA risk")."""
+    now = now or timezone.now()
+    open_tickets = Ticket.objects.filter(
+        program_id__in=served_program_ids(actor), status__in=sorted(OPEN_STATUSES), resolved_at__isnull=True
+    )
+    if teams is not None:
+        open_tickets = open_tickets.filter(team_id__in=teams)
+    counts = open_tickets.filter(resolution_due__lte=now + timedelta(minutes=settings.SLA_WARNING_MINUTES)).aggregate(
+        at_risk=Count("pk"), breached=Count("pk", filter=Q(resolution_due__lte=now))
+    )
+    return counts["at_risk"], counts["breached"]

@@ -119,6 +119,8 @@ class Call(TimeStamped):
             # The API list's keyset orders (config.api.pagination): each page is an index range.
             models.Index(fields=["started_at", "id"], name="crm_call_started"),
             models.Index(fields=["updated_at", "id"], name="crm_call_updated"),
+            # An agent's calls in a range (the dashboard's drill-down from a team to an agent's calls).
+            models.Index(fields=["agent", "started_at"], name="crm_call_agent_started"),
             # The call bar asks "which live call is mine?" on every page: only live rows are indexed.
             models.Index(
                 fields=["agent", "-started_at"],

@@ -25,7 +25,7 @@ class MetricRowSerializer(serializers.Serializer):
     program = serializers.IntegerField(required=False, help_text="With group_by=program")
     team = serializers.IntegerField(required=False, help_text="With group_by=team")
     agent = serializers.IntegerField(required=False, help_text="With group_by=agent")
-    label = serializers.CharField(help_text="The group's name; `All` without grouping")
+    label = serializers.CharField(help_text="The group's name; `All` without grouping")  # type: ignore[assignment]
     offered = serializers.IntegerField()
     answered = serializers.IntegerField()
     handled = serializers.IntegerField()

@@ -23,8 +23,8 @@ from reports.models import INTERVAL_MINUTES, ProgramTargets, RollupCursor
 # Re-read this much before the cursor: a transaction that stamped updated_at earlier but committed after
 # the last run is still seen (statements time out long before).
 MARGIN = timedelta(minutes=2)
-# Changed calls read per transaction.
-CALL_BATCH = 20_000
+# Intervals rewritten per transaction.
+INTERVAL_BATCH = 500
 # Agent-state time rewritten per transaction.
 STATE_WINDOW = timedelta(days=1)
 INTERVAL = timedelta(minutes=INTERVAL_MINUTES)
@@ -126,36 +126,34 @@ def _rewrite_calls(pairs: Iterable[tuple[int, datetime]]) -> int:
 
 
 def calls_rollup() -> int:
-    """Rewrites the intervals of the calls changed since the last run; returns how many intervals."""
-    rewritten, after = 0, None
-    while True:
+    """Rewrites every interval holding a call changed since the last run; returns how many intervals.
+
+    The changed calls are read once to find their intervals; the intervals are then rewritten a batch per
+    transaction, and the cursor moves only once all are done (a run stopped half-way is simply redone).
+    """
+    with transaction.atomic():
+        cursor = _cursor("calls", default=lambda: EPOCH)
+        with connection.cursor() as db:
+            db.execute(
+                "SELECT program_id, date_bin(%(step)s::interval, started_at, %(origin)s), max(updated_at) "
+                "FROM crm_call WHERE updated_at > %(lower)s GROUP BY 1, 2",
+                {"step": STEP, "origin": EPOCH, "lower": cursor.position - MARGIN},
+            )
+            found = db.fetchall()
+    if not found:
+        return 0
+    pairs = sorted((program, start) for program, start, _ in found)
+    for first in range(0, len(pairs), INTERVAL_BATCH):
         with transaction.atomic():
-            cursor = _cursor("calls", default=lambda: EPOCH)
-            # The first batch re-reads the margin; the next ones start where the previous one ended.
-            lower = after if after is not None else cursor.position - MARGIN
-            with connection.cursor() as db:
-                # A batch ends at its CALL_BATCH-th change (with every change stamped at that same instant).
-                db.execute(
-                    "SELECT updated_at FROM crm_call WHERE updated_at > %s ORDER BY updated_at OFFSET %s LIMIT 1",
-                    [lower, CALL_BATCH],
-                )
-                row = db.fetchone()
-                upper = row[0] if row else None
-                db.execute(
-                    "SELECT DISTINCT program_id, date_bin(%(step)s::interval, started_at, %(origin)s), "
-                    "max(updated_at) OVER () FROM crm_call WHERE updated_at > %(lower)s "
-                    "AND (%(upper)s::timestamptz IS NULL OR updated_at <= %(upper)s)",
-                    {"step": STEP, "origin": EPOCH, "lower": lower, "upper": upper},
-                )
-                found = db.fetchall()
-            if found:
-                rewritten += _rewrite_calls((program, start) for program, start, _ in found)
-                after = found[0][2]
-                if after > cursor.position:
-                    cursor.position = after
-                    cursor.save(update_fields=["position"])
-        if upper is None:
-            return rewritten
+            _lock()
+            _rewrite_calls(pairs[first : first + INTERVAL_BATCH])
+    newest = max(changed for _, _, changed in found)
+    with transaction.atomic():
+        cursor = _cursor("calls", default=lambda: EPOCH)
+        if newest > cursor.position:
+            cursor.position = newest
+            cursor.save(update_fields=["position"])
+    return len(pairs)
 
 
 def agent_states_rollup(*, now: datetime | None = None) -> int:

@@ -216,3 +216,81 @@ def test_roles_without_metrics_are_refused_and_other_programs_stay_invisible(flo
     params = {"from": "2026-11-02T00:00:00Z", "to": "2026-11-03T00:00:00Z", "program": floor.program_b.pk}
     assert _api(floor.agent).get("/api/v1/metrics/", params).json()["results"] == []
     assert _api(floor.manager).get("/api/v1/metrics/", params).json()["results"] == []
+
+
+# --- The screens ------------------------------------------------------------------------------
+
+
+def test_the_dashboard_shows_today_the_range_and_the_teams_to_drill_into(floor, client):
+    from django.utils import timezone as tz
+
+    # Today's figures come from today's calls: one answered in 5 s by the team's agent.
+    _call(floor.program_a, at=tz.now() - timedelta(minutes=30), agent=floor.agent, wait=5, talk=100)
+    calls_rollup()
+    client.force_login(floor.supervisor)
+    page = client.get("/dashboard/", {"start": "2026-11-02", "end": "2026-11-02"})
+    assert page.status_code == 200
+    today, in_range = page.context["today"], page.context["range"]
+    assert {c["name"]: c["value"] for c in today}["offered"] == "1"
+    shown_range = {c["name"]: c["value"] for c in in_range}
+    assert (shown_range["offered"], shown_range["aht_seconds"], shown_range["service_level"]) == ("5", "3:18", "80.0%")
+    html = page.content.decode()
+    assert "Acme front" in html
+    drill = client.get("/dashboard/", {"start": "2026-11-02", "end": "2026-11-02", "team": floor.team_a.pk})
+    [agent_row] = drill.context["groups"]
+    assert agent_row["row"].key == floor.agent.pk
+    calls = client.get(f"/dashboard/agents/{floor.agent.pk}/", {"start": "2026-11-02", "end": "2026-11-02"})
+    assert calls.status_code == 200
+    assert len(calls.context["calls"]) == 6  # the agent's calls that day, the outbound one too
+    assert client.get(f"/dashboard/agents/{floor.agent_b.pk}/").status_code == 404  # not the supervisor's agent
+
+
+def test_a_target_shows_met_or_missed(floor, client):
+    ProgramTargets.objects.create(program=floor.program_a, service_level=0.9, aht_seconds=300)
+    client.force_login(floor.manager)
+    page = client.get("/dashboard/", {"start": "2026-11-02", "end": "2026-11-02", "program": floor.program_a.pk})
+    cards = {c["name"]: c for c in page.context["range"]}
+    assert (cards["service_level"]["target"], cards["service_level"]["meets"]) == ("90.0%", False)
+    assert (cards["aht_seconds"]["target"], cards["aht_seconds"]["meets"]) == ("5:00", True)
+    assert "missed" in page.content.decode()
+
+
+def test_agents_and_knowledge_managers_have_no_dashboard(world, client):
+    client.force_login(world.agent)
+    assert client.get("/dashboard/").status_code == 403
+    assert client.get("/wallboard/").status_code == 403
+
+
+def test_the_wallboard_shows_the_floor_now(world, client):
+    from django.utils import timezone as tz
+
+    now = tz.now()
+    waiting = _call(world.program_a, at=now - timedelta(seconds=95), answered=False, ended=False)
+    Call.objects.filter(pk=waiting.pk).update(state=CallState.RINGING)
+    _call(world.program_a, at=now - timedelta(minutes=3), agent=world.agent, wait=4, ended=False)
+    _call(world.program_b, at=now - timedelta(minutes=9), answered=False, ended=False, state=CallState.RINGING)
+    AgentStateSpan.objects.create(user=world.agent, state="on_call", started_at=now - timedelta(minutes=3))
+    client.force_login(world.supervisor)
+    page = client.get("/wallboard/")
+    board = page.context["board"]
+    assert (board.calls.waiting, board.calls.talking) == (1, 1)  # program B's caller is not on this floor
+    assert page.context["longest_wait"].startswith("1:3")
+    assert board.state_counts["on_call"] == 1
+    live = client.get("/wallboard/", HTTP_HX_REQUEST="true")
+    assert live.templates[0].name == "reports/_wallboard.html"
+
+
+def test_an_agent_sees_its_own_numbers_on_the_workspace(world, client):
+    from django.utils import timezone as tz
+
+    ProgramTargets.objects.create(program=world.program_a, aht_seconds=300)
+    _call(world.program_a, at=tz.now() - timedelta(minutes=20), agent=world.agent, wait=5, talk=200, wrap=40)
+    _call(world.program_a, at=tz.now() - timedelta(minutes=10), agent=world.supervisor, wait=5, talk=900)
+    calls_rollup()
+    client.force_login(world.agent)
+    html = client.get("/").content.decode()
+    assert "My numbers" in html
+    row = html[html.index('data-metric="aht_seconds"') :].split("</tr>")[0]
+    assert "4:00" in row  # its own call only: 240 s
+    assert "met" in row
+    assert "5:00" in row  # the target
