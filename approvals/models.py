@@ -105,6 +105,8 @@ class ApprovalRequest(TimeStamped):
         indexes = [
             models.Index(fields=["status", "team", "created_at"], name="approvals_queue"),
             models.Index(fields=["customer", "kind", "status"], name="approvals_customer"),
+            # The metrics rollup counts the decisions of an interval.
+            models.Index(fields=["program", "decided_at"], name="approvals_decided"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from agents.http import signed_in_user
-from reports.models import AgentInterval, CallInterval, ProgramTargets, RollupCursor
+from reports.models import AgentInterval, CallInterval, ProgramTargets, RollupCursor, WorkInterval
 from reports.services.targets import targets_save
 
 
@@ -41,6 +41,22 @@ class CallIntervalAdmin(_Derived):
     list_display = ["start", "program", "team", "agent", "offered", "answered", "abandoned", "handled"]
     list_filter = ["program"]
     list_select_related = ["program", "team", "agent"]
+    date_hierarchy = "start"
+
+
+@admin.register(WorkInterval)
+class WorkIntervalAdmin(_Derived):
+    list_display = [
+        "start",
+        "program",
+        "team",
+        "tickets_opened",
+        "tickets_resolved",
+        "approvals_decided",
+        "callbacks_due",
+    ]
+    list_filter = ["program"]
+    list_select_related = ["program", "team"]
     date_hierarchy = "start"
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from agents.models import AgentStateSpan, Program, User
 from crm.models import Call, CallDirection, CallState, Customer
 from reports.models import ProgramTargets
-from reports.services.rollup import agent_states_rollup, calls_rollup
+from reports.services.rollup import agent_states_rollup, calls_rollup, work_rollup
 
 DAYS = 35
 # program slug -> (its agents, calls a working day)
@@ -38,6 +38,7 @@ def seed(*, scale: int, stdout: TextIO, tickets: int = 0) -> None:
                 continue
             calls += _traffic(rng, program, agents, per_day)
     calls_rollup()
+    work_rollup()
     agent_states_rollup()
     stdout.write(f"  reports: targets, {calls} queue calls over {DAYS} days, agent states, rollups\n")
 

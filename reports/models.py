@@ -101,6 +101,37 @@ class CallInterval(models.Model):
         return f"{self.program_id} {self.start:%Y-%m-%d %H:%M}"
 
 
+class WorkInterval(models.Model):
+    """Tickets opened and resolved, approvals decided and callbacks due, of one program and team, in one
+    interval (each counted in the interval of its own moment: created, resolved, decided, due). Approvals
+    carry their team; callbacks have none (they count for the program)."""
+
+    start = models.DateTimeField()
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    tickets_opened = models.PositiveIntegerField(default=0)
+    tickets_resolved = models.PositiveIntegerField(default=0)
+    resolved_with_due = models.PositiveIntegerField(
+        default=0, help_text="Resolved tickets that had a resolution due time"
+    )
+    resolved_in_time = models.PositiveIntegerField(default=0, help_text="… resolved by it")
+    approvals_decided = models.PositiveIntegerField(default=0)
+    approval_seconds = models.BigIntegerField(default=0, help_text="Σ from request to decision")
+    callbacks_due = models.PositiveIntegerField(default=0, help_text="Callbacks due, not cancelled")
+    callbacks_on_time = models.PositiveIntegerField(default=0, help_text="… done within the grace after due")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "start", "team"], nulls_distinct=False, name="reports_workinterval_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["team", "start"], name="reports_workinterval_team")]
+
+    def __str__(self) -> str:
+        return f"{self.program_id} {self.start:%Y-%m-%d %H:%M}"
+
+
 class AgentInterval(models.Model):
     """One agent's seconds in each state within one interval (states split exactly at its edges)."""
 

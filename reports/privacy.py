@@ -14,6 +14,12 @@ POLICIES = {
             "resolved_first", "transferred", "wait_seconds", "talk_seconds", "hold_seconds", "wrap_up_seconds",
         )
     ),
+    "reports.WorkInterval": Policy(
+        not_personal=(
+            "start", "tickets_opened", "tickets_resolved", "resolved_with_due", "resolved_in_time",
+            "approvals_decided", "approval_seconds", "callbacks_due", "callbacks_on_time",
+        )
+    ),
     "reports.AgentInterval": Policy(
         not_personal=("start", "available_seconds", "on_call_seconds", "wrap_up_seconds", "break_seconds")
     ),

@@ -22,7 +22,7 @@ from agents.permissions import Actor, is_active_user, is_admin, served_program_i
 from agents.selectors import team_agent_states
 from approvals.selectors import approval_queue
 from crm.selectors import LiveCalls, calls_live
-from reports.models import AgentInterval, CallInterval, ProgramTargets
+from reports.models import AgentInterval, CallInterval, ProgramTargets, WorkInterval
 from tickets.models import FollowUp
 from tickets.selectors import follow_up_list, ticket_sla_risk
 
@@ -34,6 +34,10 @@ CALL_SUMS = (
     "transferred", "wait_seconds", "talk_seconds", "hold_seconds", "wrap_up_seconds",
 )  # fmt: skip
 STATE_SUMS = ("available_seconds", "on_call_seconds", "wrap_up_seconds")
+WORK_SUMS = (
+    "tickets_opened", "tickets_resolved", "resolved_with_due", "resolved_in_time", "approvals_decided",
+    "approval_seconds", "callbacks_due", "callbacks_on_time",
+)  # fmt: skip
 # A callback due within this long is "due" on the wallboard.
 CALLBACK_SOON = timedelta(minutes=15)
 
@@ -64,6 +68,14 @@ class Totals:
     csat_responses: int = 0
     csat_satisfied: int = 0
     csat_score_sum: int = 0
+    tickets_opened: int = 0
+    tickets_resolved: int = 0
+    resolved_with_due: int = 0
+    resolved_in_time: int = 0
+    approvals_decided: int = 0
+    approval_seconds: int = 0
+    callbacks_due: int = 0
+    callbacks_on_time: int = 0
 
     def add(self, other: Totals) -> None:
         for name in (f.name for f in fields(self)):
@@ -106,6 +118,18 @@ class Totals:
     def csat_mean(self) -> float | None:
         return _ratio(self.csat_score_sum, self.csat_responses)
 
+    @property
+    def sla_met_rate(self) -> float | None:
+        return _ratio(self.resolved_in_time, self.resolved_with_due)
+
+    @property
+    def approval_turnaround_seconds(self) -> float | None:
+        return _ratio(self.approval_seconds, self.approvals_decided)
+
+    @property
+    def callbacks_on_time_rate(self) -> float | None:
+        return _ratio(self.callbacks_on_time, self.callbacks_due)
+
     def figures(self) -> dict[str, Any]:
         """The metrics as the API, the CSV export and the screens name them (DESIGN "metrics")."""
         return {
@@ -124,6 +148,13 @@ class Totals:
             "csat": _round(self.csat, 4),
             "csat_mean": _round(self.csat_mean, 2),
             "csat_responses": self.csat_responses,
+            "tickets_opened": self.tickets_opened,
+            "tickets_resolved": self.tickets_resolved,
+            "sla_met_rate": _round(self.sla_met_rate, 4),
+            "approvals_decided": self.approvals_decided,
+            "approval_turnaround_seconds": _round(self.approval_turnaround_seconds, 1),
+            "callbacks_due": self.callbacks_due,
+            "callbacks_on_time_rate": _round(self.callbacks_on_time_rate, 4),
         }
 
 
@@ -195,6 +226,15 @@ def metrics(*, actor: Actor, query: Query) -> list[MetricRow]:
             continue  # calls nobody answered have no team or agent: they count for the program and in "all"
         totals = Totals(**{n: row[n] or 0 for n in CALL_SUMS})
         _row(rows, query, row["bucket"], key).totals.add(totals)
+    if query.group_by != "agent" and scope.agent is None and query.agent is None:
+        work = _scoped(WorkInterval.objects.all(), scope, query, agent=False)
+        group_field = {"none": None, "program": "program_id", "team": "team_id"}[query.group_by]
+        values = ["bucket", group_field] if group_field else ["bucket"]
+        for row in work.annotate(bucket=_trunc(query)).values(*values).annotate(**{n: Sum(n) for n in WORK_SUMS}):
+            key = row.get(group_field) if group_field else None
+            if query.group_by != "none" and key is None:
+                continue  # callbacks (and approvals without a team) count for the program and in "all"
+            _row(rows, query, row["bucket"], key).totals.add(Totals(**{n: row[n] or 0 for n in WORK_SUMS}))
     for (bucket, key), totals in _state_totals(scope, query).items():
         _row(rows, query, bucket, key).totals.add(totals)
     _label(rows.values(), query.group_by)
@@ -232,17 +272,22 @@ def _row(
 
 
 def _scoped_calls(scope: Scope, query: Query) -> QuerySet[CallInterval]:
-    calls = CallInterval.objects.filter(start__gte=query.start, start__lt=query.end)
+    return _scoped(CallInterval.objects.all(), scope, query, agent=True)
+
+
+def _scoped(rows: QuerySet[Any], scope: Scope, query: Query, *, agent: bool) -> QuerySet[Any]:
+    """Rollup rows of the query's range, within the actor's scope and the query's filters."""
+    rows = rows.filter(start__gte=query.start, start__lt=query.end)
     if scope.programs is not None:
-        calls = calls.filter(program_id__in=scope.programs)
+        rows = rows.filter(program_id__in=scope.programs)
     if scope.teams is not None:
-        calls = calls.filter(team_id__in=scope.teams)
-    if scope.agent is not None:
-        calls = calls.filter(agent_id=scope.agent)
-    for name in ("program", "team", "agent"):
+        rows = rows.filter(team_id__in=scope.teams)
+    if agent and scope.agent is not None:
+        rows = rows.filter(agent_id=scope.agent)
+    for name in ("program", "team", "agent") if agent else ("program", "team"):
         if getattr(query, name) is not None:
-            calls = calls.filter(**{f"{name}_id": getattr(query, name)})
-    return calls
+            rows = rows.filter(**{f"{name}_id": getattr(query, name)})
+    return rows
 
 
 def _members(scope: Scope, query: Query) -> dict[int, set[int | None]]:

@@ -48,6 +48,11 @@ FIGURES = [
     ("transfer_rate", "Transfer rate", "percent", None),
     ("occupancy", "Occupancy", "percent", None),
     ("csat", "CSAT (4-5 of 5)", "percent", "csat"),
+    ("tickets_opened", "Tickets opened", "count", None),
+    ("tickets_resolved", "Tickets resolved", "count", None),
+    ("sla_met_rate", "Resolved within SLA", "percent", None),
+    ("approval_turnaround_seconds", "Approval turnaround", "duration", None),
+    ("callbacks_on_time_rate", "Callbacks kept on time", "percent", None),
 ]
 
 
@@ -197,11 +202,8 @@ def agent_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
-CSV_FIELDS = [
-    "start", "end", "group", "key", "label", "offered", "answered", "handled", "abandoned", "short_abandoned",
-    "aht_seconds", "asa_seconds", "service_level", "abandon_rate", "fcr_rate", "transfer_rate", "occupancy", "csat",
-    "csat_mean", "csat_responses",
-]  # fmt: skip
+# The rows' keys, then every figure under the name the API gives it.
+CSV_FIELDS = ["start", "end", "group", "key", "label", *Totals().figures()]
 
 
 def export_rows(rows: list[MetricRow], query: Query) -> HttpResponse:

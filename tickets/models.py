@@ -103,6 +103,12 @@ class Ticket(TimeStamped):
             # the API's newest first; a team's open work, unassigned first then by due time; my open work by due.
             models.Index(F("created_at").desc(), F("id").desc(), name="tickets_newest"),
             models.Index(fields=["updated_at", "id"], name="tickets_updated"),
+            # The metrics rollup counts the tickets resolved in an interval.
+            models.Index(
+                fields=["program", "resolved_at"],
+                name="tickets_resolved",
+                condition=models.Q(resolved_at__isnull=False),
+            ),
             GinIndex(TICKET_SEARCH_VECTOR, name="tickets_search"),
             # Typo tolerance: subjects that look like the words typed (pg_trgm).
             GinIndex(fields=["subject"], opclasses=["gin_trgm_ops"], name="tickets_subject_trgm"),
@@ -264,6 +270,8 @@ class FollowUp(TimeStamped):
                 name="tickets_followup_due",
             ),
             models.Index(fields=["owner", "status", "due_at"], name="tickets_followup_owner"),
+            # The metrics rollup counts the callbacks due in an interval, whatever their status.
+            models.Index(fields=["program", "due_at"], name="tickets_followup_program_due"),
         ]
         constraints = [
             models.CheckConstraint(

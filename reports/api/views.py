@@ -41,6 +41,13 @@ class MetricRowSerializer(serializers.Serializer):
     csat = serializers.FloatField(allow_null=True, help_text="Share of 4-5 answers; " + _RATIO)
     csat_mean = serializers.FloatField(allow_null=True)
     csat_responses = serializers.IntegerField()
+    tickets_opened = serializers.IntegerField()
+    tickets_resolved = serializers.IntegerField()
+    sla_met_rate = serializers.FloatField(allow_null=True, help_text="Resolved by the resolution due time; " + _RATIO)
+    approvals_decided = serializers.IntegerField()
+    approval_turnaround_seconds = serializers.FloatField(allow_null=True)
+    callbacks_due = serializers.IntegerField()
+    callbacks_on_time_rate = serializers.FloatField(allow_null=True, help_text=_RATIO)
 
 
 class MetricsPageSerializer(serializers.Serializer):

@@ -18,6 +18,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from agents.models import Program
+from config.bulk import bulk_transaction
 from reports.models import INTERVAL_MINUTES, ProgramTargets, RollupCursor
 
 # Re-read this much before the cursor: a transaction that stamped updated_at earlier but committed after
@@ -29,6 +31,8 @@ INTERVAL_BATCH = 500
 STATE_WINDOW = timedelta(days=1)
 INTERVAL = timedelta(minutes=INTERVAL_MINUTES)
 STEP = f"{INTERVAL_MINUTES} minutes"  # the same, as SQL reads it
+# A callback done this long after its due time still counts as kept on time (docs/metrics.md).
+CALLBACK_GRACE = "15 minutes"
 _LOCK = 0x5B_0E_11  # pg_advisory_xact_lock key of the rollups
 
 # One row per (interval, program, team, agent) from the inbound calls of the given (program, start)
@@ -51,15 +55,82 @@ SELECT d.start, c.program_id, team.id, c.agent_id,
        coalesce(sum(c.hold_seconds) FILTER (WHERE c.answered_at IS NOT NULL AND c.ended_at IS NOT NULL), 0),
        coalesce(sum(c.wrap_up_seconds) FILTER (WHERE c.answered_at IS NOT NULL AND c.ended_at IS NOT NULL), 0)
 FROM unnest(%(programs)s::bigint[], %(starts)s::timestamptz[]) AS d(program_id, start)
-JOIN crm_call c ON c.program_id = d.program_id AND c.started_at >= d.start
-                AND c.started_at < d.start + %(step)s::interval AND c.direction = 'inbound'
+CROSS JOIN LATERAL (
+    SELECT * FROM crm_call WHERE program_id = d.program_id AND started_at >= d.start
+                             AND started_at < d.start + %(step)s::interval AND direction = 'inbound'
+    OFFSET 0  -- one index range per interval, never a join of every interval with every call
+) c
 LEFT JOIN reports_programtargets t ON t.program_id = c.program_id
-LEFT JOIN LATERAL (
-    SELECT m.team_id AS id FROM agents_membership m
-    JOIN agents_team_programs tp ON tp.team_id = m.team_id AND tp.program_id = c.program_id
-    WHERE m.user_id = c.agent_id ORDER BY m.team_id LIMIT 1
-) team ON true
+LEFT JOIN (
+    SELECT DISTINCT ON (m.user_id, tp.program_id) m.user_id, tp.program_id, m.team_id AS id
+    FROM agents_membership m JOIN agents_team_programs tp ON tp.team_id = m.team_id
+    ORDER BY m.user_id, tp.program_id, m.team_id
+) team ON team.user_id = c.agent_id AND team.program_id = c.program_id
 GROUP BY d.start, c.program_id, team.id, c.agent_id
+"""
+
+# One row per (interval, program, team) of the ticket, approval and callback events of the given intervals:
+# tickets opened (created_at) and resolved (resolved_at), approvals decided (decided_at), callbacks due (due_at).
+_WORK_SQL = """
+INSERT INTO reports_workinterval (
+    start, program_id, team_id, tickets_opened, tickets_resolved, resolved_with_due, resolved_in_time,
+    approvals_decided, approval_seconds, callbacks_due, callbacks_on_time)
+SELECT start, program_id, team_id, sum(opened), sum(resolved), sum(with_due), sum(in_time), sum(decided),
+       sum(decision_seconds), sum(due), sum(on_time)
+FROM (
+    SELECT d.start, t.program_id, t.team_id, 1 AS opened, 0 AS resolved, 0 AS with_due, 0 AS in_time,
+           0 AS decided, 0::bigint AS decision_seconds, 0 AS due, 0 AS on_time
+    FROM unnest(%(programs)s::bigint[], %(starts)s::timestamptz[]) AS d(program_id, start)
+    CROSS JOIN LATERAL (SELECT * FROM tickets_ticket WHERE program_id = d.program_id AND created_at >= d.start
+                        AND created_at < d.start + %(step)s::interval OFFSET 0) t
+    UNION ALL
+    SELECT d.start, t.program_id, t.team_id, 0, 1, (t.resolution_due IS NOT NULL)::int,
+           (t.resolution_due IS NOT NULL AND t.resolved_at <= t.resolution_due)::int, 0, 0, 0, 0
+    FROM unnest(%(programs)s::bigint[], %(starts)s::timestamptz[]) AS d(program_id, start)
+    CROSS JOIN LATERAL (SELECT * FROM tickets_ticket WHERE program_id = d.program_id AND resolved_at >= d.start
+                        AND resolved_at < d.start + %(step)s::interval OFFSET 0) t
+    UNION ALL
+    SELECT d.start, a.program_id, a.team_id, 0, 0, 0, 0, 1,
+           round(extract(epoch FROM a.decided_at - a.created_at))::bigint, 0, 0
+    FROM unnest(%(programs)s::bigint[], %(starts)s::timestamptz[]) AS d(program_id, start)
+    CROSS JOIN LATERAL (SELECT * FROM approvals_approvalrequest WHERE program_id = d.program_id
+                        AND decided_at >= d.start AND decided_at < d.start + %(step)s::interval
+                        AND status IN ('approved', 'rejected') OFFSET 0) a
+    UNION ALL
+    SELECT d.start, f.program_id, NULL, 0, 0, 0, 0, 0, 0, 1,
+           (f.status = 'done' AND f.completed_at <= f.due_at + %(grace)s::interval)::int
+    FROM unnest(%(programs)s::bigint[], %(starts)s::timestamptz[]) AS d(program_id, start)
+    CROSS JOIN LATERAL (SELECT * FROM tickets_followup WHERE program_id = d.program_id AND due_at >= d.start
+                        AND due_at < d.start + %(step)s::interval AND status <> 'cancelled' OFFSET 0) f
+) AS events
+GROUP BY start, program_id, team_id
+"""
+
+_WORK_DELETE = """
+DELETE FROM reports_workinterval r
+USING unnest(%(programs)s::bigint[], %(starts)s::timestamptz[]) AS d(program_id, start)
+WHERE r.program_id = d.program_id AND r.start = d.start
+"""
+
+# The intervals holding a moment of the tickets, approvals and callbacks changed since the cursor.
+_WORK_DIRTY = """
+SELECT program_id, start, max(updated_at) FROM (
+SELECT program_id, date_bin(%(step)s::interval, created_at, %(origin)s), updated_at FROM tickets_ticket
+  WHERE updated_at > %(lower)s
+UNION SELECT program_id, date_bin(%(step)s::interval, resolved_at, %(origin)s), updated_at FROM tickets_ticket
+  WHERE updated_at > %(lower)s AND resolved_at IS NOT NULL
+UNION SELECT program_id, date_bin(%(step)s::interval, decided_at, %(origin)s), updated_at
+  FROM approvals_approvalrequest WHERE updated_at > %(lower)s AND decided_at IS NOT NULL
+UNION SELECT program_id, date_bin(%(step)s::interval, due_at, %(origin)s), updated_at FROM tickets_followup
+  WHERE updated_at > %(lower)s
+) AS changed(program_id, start, updated_at)
+GROUP BY 1, 2
+"""
+
+_CALLS_DIRTY = """
+SELECT program_id, date_bin(%(step)s::interval, started_at, %(origin)s), max(updated_at) FROM crm_call
+WHERE updated_at > %(lower)s
+GROUP BY 1, 2
 """
 
 _CALLS_DELETE = """
@@ -103,7 +174,9 @@ EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def _lock() -> None:
+    """The rollups' lock for this transaction, which is a job's: the web's statement limit does not apply."""
     with connection.cursor() as cursor:
+        bulk_transaction(cursor)
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK])
 
 
@@ -114,31 +187,44 @@ def _cursor(name: str, default: Callable[[], datetime]) -> RollupCursor:
     return found or RollupCursor.objects.create(name=name, position=default())
 
 
-def _rewrite_calls(pairs: Iterable[tuple[int, datetime]]) -> int:
+def _rewrite(pairs: Iterable[tuple[int, datetime]], delete: str, insert: str) -> int:
     pairs = sorted(set(pairs))
     if not pairs:
         return 0
-    params: dict[str, Any] = {"programs": [p for p, _ in pairs], "starts": [s for _, s in pairs], "step": STEP}
+    params: dict[str, Any] = {
+        "programs": [p for p, _ in pairs], "starts": [s for _, s in pairs], "step": STEP, "grace": CALLBACK_GRACE,
+    }  # fmt: skip
     with connection.cursor() as cursor:
-        cursor.execute(_CALLS_DELETE, params)
-        cursor.execute(_CALLS_SQL, params)
+        cursor.execute(delete, params)
+        cursor.execute(insert, params)
     return len(pairs)
 
 
-def calls_rollup() -> int:
-    """Rewrites every interval holding a call changed since the last run; returns how many intervals.
+def _rewrite_calls(pairs: Iterable[tuple[int, datetime]]) -> int:
+    return _rewrite(pairs, _CALLS_DELETE, _CALLS_SQL)
 
-    The changed calls are read once to find their intervals; the intervals are then rewritten a batch per
-    transaction, and the cursor moves only once all are done (a run stopped half-way is simply redone).
-    """
+
+def _rewrite_work(pairs: Iterable[tuple[int, datetime]]) -> int:
+    return _rewrite(pairs, _WORK_DELETE, _WORK_SQL)
+
+
+def calls_rollup() -> int:
+    """Rewrites every interval holding a call changed since the last run; returns how many intervals."""
+    return _catch_up("calls", _CALLS_DIRTY, _rewrite_calls)
+
+
+def work_rollup() -> int:
+    """The same for tickets, approvals and callbacks: every interval holding one of their moments."""
+    return _catch_up("work", _WORK_DIRTY, _rewrite_work)
+
+
+def _catch_up(name: str, dirty: str, rewrite: Callable[[list[tuple[int, datetime]]], int]) -> int:
+    """The changed rows are read once to find their intervals; the intervals are then rewritten a batch per
+    transaction, and the cursor moves only once all are done (a run stopped half-way is simply redone)."""
     with transaction.atomic():
-        cursor = _cursor("calls", default=lambda: EPOCH)
+        cursor = _cursor(name, default=lambda: EPOCH)
         with connection.cursor() as db:
-            db.execute(
-                "SELECT program_id, date_bin(%(step)s::interval, started_at, %(origin)s), max(updated_at) "
-                "FROM crm_call WHERE updated_at > %(lower)s GROUP BY 1, 2",
-                {"step": STEP, "origin": EPOCH, "lower": cursor.position - MARGIN},
-            )
+            db.execute(dirty, {"step": STEP, "origin": EPOCH, "lower": cursor.position - MARGIN})
             found = db.fetchall()
     if not found:
         return 0
@@ -146,10 +232,10 @@ def calls_rollup() -> int:
     for first in range(0, len(pairs), INTERVAL_BATCH):
         with transaction.atomic():
             _lock()
-            _rewrite_calls(pairs[first : first + INTERVAL_BATCH])
+            rewrite(pairs[first : first + INTERVAL_BATCH])
     newest = max(changed for _, _, changed in found)
     with transaction.atomic():
-        cursor = _cursor("calls", default=lambda: EPOCH)
+        cursor = _cursor(name, default=lambda: EPOCH)
         if newest > cursor.position:
             cursor.position = newest
             cursor.save(update_fields=["position"])
@@ -187,34 +273,27 @@ def _rewrite_states(start: datetime, end: datetime, now: datetime) -> None:
 
 
 def metrics_restate(*, start: datetime, end: datetime, program_ids: Iterable[int] | None = None) -> int:
-    """Rewrites every call interval of ``[start, end)`` (of the given programs, else all) and the agent-state
-    intervals of that range, a day per transaction, whatever the cursors say. Returns the days rewritten."""
-    programs = list(program_ids) if program_ids is not None else None
+    """Rewrites every interval of ``[start, end)`` (of the given programs, else all): calls, tickets, approvals
+    and callbacks, and the agent states of that range, a day per transaction, whatever the cursors say. An
+    interval left with nothing loses its row. Returns the days rewritten."""
+    programs = list(program_ids) if program_ids is not None else list(Program.objects.values_list("pk", flat=True))
     day, days, now = interval_start(start), 0, timezone.now()
     while day < end:
         stop = min(day + timedelta(days=1), end)
+        starts = [day + INTERVAL * n for n in range(int((stop - day) / INTERVAL))]
+        pairs = [(program, at) for program in programs for at in starts]
         with transaction.atomic():
             _lock()
-            with connection.cursor() as db:
-                # The intervals that have calls now, and those that had: a rollup row with no call left goes.
-                db.execute(
-                    "SELECT DISTINCT program_id, date_bin(%(step)s::interval, started_at, %(origin)s) FROM crm_call "
-                    "WHERE started_at >= %(day)s AND started_at < %(stop)s "
-                    "AND (%(programs)s::bigint[] IS NULL OR program_id = ANY(%(programs)s)) "
-                    "UNION SELECT program_id, start FROM reports_callinterval "
-                    "WHERE start >= %(day)s AND start < %(stop)s "
-                    "AND (%(programs)s::bigint[] IS NULL OR program_id = ANY(%(programs)s))",
-                    {"step": STEP, "origin": EPOCH, "day": day, "stop": stop, "programs": programs},
-                )
-                _rewrite_calls(db.fetchall())
-            if programs is None:
+            _rewrite_calls(pairs)
+            _rewrite_work(pairs)
+            if program_ids is None:
                 _rewrite_states(day, min(stop, now), now)
         day, days = stop, days + 1
     return days
 
 
 def metrics_rollup() -> dict[str, int]:
-    """The periodic task's work: programs whose thresholds changed are restated, then both rollups catch up."""
+    """The periodic task's work: programs whose thresholds changed are restated, then the rollups catch up."""
     restated = 0
     for targets in ProgramTargets.objects.filter(restate_pending=True):
         with connection.cursor() as db:
@@ -224,4 +303,9 @@ def metrics_rollup() -> dict[str, int]:
             metrics_restate(start=first, end=timezone.now() + INTERVAL, program_ids=[targets.program_id])
         ProgramTargets.objects.filter(pk=targets.pk, updated_at=targets.updated_at).update(restate_pending=False)
         restated += 1
-    return {"restated_programs": restated, "call_intervals": calls_rollup(), "state_windows": agent_states_rollup()}
+    return {
+        "restated_programs": restated,
+        "call_intervals": calls_rollup(),
+        "work_intervals": work_rollup(),
+        "state_windows": agent_states_rollup(),
+    }

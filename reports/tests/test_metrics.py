@@ -9,26 +9,14 @@ import pytest
 
 from agents.models import AgentStateSpan
 from crm.models import Call, CallDirection, CallState
-from crm.tests.factories import CustomerFactory
 from reports.models import AgentInterval, CallInterval, ProgramTargets
 from reports.selectors import Query, Totals, metrics, metrics_total
-from reports.services.rollup import agent_states_rollup, calls_rollup, metrics_restate, metrics_rollup
+from reports.services.rollup import agent_states_rollup, calls_rollup, metrics_restate, metrics_rollup, work_rollup
+from reports.tests.factories import inbound_call
 
 pytestmark = pytest.mark.django_db
 T0 = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)  # a Monday
 DAY = Query(start=datetime(2026, 11, 2, tzinfo=UTC), end=datetime(2026, 11, 3, tzinfo=UTC), interval="day")
-
-
-def _call(program, *, at, agent=None, wait=0, talk=0, hold=0, wrap=0, answered=True, ended=True, **extra) -> Call:
-    customer = CustomerFactory(program=program)
-    answered_at = at + timedelta(seconds=wait) if answered else None
-    ended_at = (answered_at or at + timedelta(seconds=wait)) + timedelta(seconds=talk + hold) if ended else None
-    state = extra.pop("state", CallState.COMPLETED if ended else CallState.CONNECTED)
-    return Call.objects.create(
-        program=program, customer=customer, agent=agent, direction=extra.pop("direction", CallDirection.INBOUND),
-        started_at=at, queued_at=at, answered_at=answered_at, ended_at=ended_at, wait_seconds=wait,
-        talk_seconds=talk, hold_seconds=hold, wrap_up_seconds=wrap, state=state, **extra,
-    )  # fmt: skip
 
 
 @pytest.fixture
@@ -36,15 +24,17 @@ def floor(world):
     """Program A's morning: the calls of the table in the test names, and the agent's states until 10:30."""
     a, agent = world.program_a, world.agent
     s = timedelta(seconds=1)
-    _call(a, at=T0 + 60 * s, agent=agent, wait=10, talk=300, hold=60, wrap=30, first_contact_resolution=True)
-    _call(a, at=T0 + 120 * s, agent=agent, wait=30, talk=200, wrap=40, transferred=True)
-    _call(a, at=T0 + 180 * s, wait=3, answered=False, state=CallState.ABANDONED)  # a short abandon
-    _call(a, at=T0 + 240 * s, wait=40, answered=False, state=CallState.ABANDONED)
-    _call(a, at=T0 + 300 * s, agent=agent, wait=20, ended=False)  # still talking: answered, not handled
-    _call(a, at=T0 + 600 * s, agent=agent, direction=CallDirection.OUTBOUND, talk=500)  # outbound: not counted
-    _call(a, at=T0 + 890 * s, agent=agent, wait=20, talk=100)  # starts 10:14:50, answered in the next interval
-    _call(a, at=T0 + 900 * s, agent=agent, wait=5, talk=60, first_contact_resolution=True)  # 10:15:00: the next one
-    _call(world.program_b, at=T0 + 60 * s, agent=world.agent_b, wait=99, talk=99)  # another program
+    inbound_call(a, at=T0 + 60 * s, agent=agent, wait=10, talk=300, hold=60, wrap=30, first_contact_resolution=True)
+    inbound_call(a, at=T0 + 120 * s, agent=agent, wait=30, talk=200, wrap=40, transferred=True)
+    inbound_call(a, at=T0 + 180 * s, wait=3, answered=False, state=CallState.ABANDONED)  # a short abandon
+    inbound_call(a, at=T0 + 240 * s, wait=40, answered=False, state=CallState.ABANDONED)
+    inbound_call(a, at=T0 + 300 * s, agent=agent, wait=20, ended=False)  # still talking: answered, not handled
+    inbound_call(a, at=T0 + 600 * s, agent=agent, direction=CallDirection.OUTBOUND, talk=500)  # outbound: not counted
+    inbound_call(a, at=T0 + 890 * s, agent=agent, wait=20, talk=100)  # starts 10:14:50, answered in the next interval
+    inbound_call(
+        a, at=T0 + 900 * s, agent=agent, wait=5, talk=60, first_contact_resolution=True
+    )  # 10:15:00: the next one
+    inbound_call(world.program_b, at=T0 + 60 * s, agent=world.agent_b, wait=99, talk=99)  # another program
     minute = timedelta(minutes=1)
     for state, start, end in [
         ("available", T0 - 10 * minute, T0 + 5 * minute),
@@ -78,6 +68,13 @@ def test_a_day_of_program_a_matches_the_hand_computed_figures(floor):
         "csat": None,
         "csat_mean": None,
         "csat_responses": 0,
+        "tickets_opened": 0,  # (tickets, approvals and callbacks: test_tickets_approvals_and_callbacks_of_a_day)
+        "tickets_resolved": 0,
+        "sla_met_rate": None,
+        "approvals_decided": 0,
+        "approval_turnaround_seconds": None,
+        "callbacks_due": 0,
+        "callbacks_on_time_rate": None,
     }
 
 
@@ -155,7 +152,7 @@ def test_a_past_range_is_restated_and_a_threshold_change_restates_its_program(
 
 def test_new_york_days_are_not_utc_days(world):
     # 22:00 in New York on 2 November is 03:00 UTC on the 3rd.
-    _call(world.program_a, at=datetime(2026, 11, 3, 3, 0, tzinfo=UTC), agent=world.agent, wait=5, talk=50)
+    inbound_call(world.program_a, at=datetime(2026, 11, 3, 3, 0, tzinfo=UTC), agent=world.agent, wait=5, talk=50)
     calls_rollup()
     ny = zoneinfo.ZoneInfo("America/New_York")
     query = Query(start=datetime(2026, 11, 2, tzinfo=ny), end=datetime(2026, 11, 3, tzinfo=ny), interval="day", tz=ny)
@@ -225,7 +222,7 @@ def test_the_dashboard_shows_today_the_range_and_the_teams_to_drill_into(floor, 
     from django.utils import timezone as tz
 
     # Today's figures come from today's calls: one answered in 5 s by the team's agent.
-    _call(floor.program_a, at=tz.now() - timedelta(minutes=30), agent=floor.agent, wait=5, talk=100)
+    inbound_call(floor.program_a, at=tz.now() - timedelta(minutes=30), agent=floor.agent, wait=5, talk=100)
     calls_rollup()
     client.force_login(floor.supervisor)
     page = client.get("/dashboard/", {"start": "2026-11-02", "end": "2026-11-02"})
@@ -265,10 +262,10 @@ def test_the_wallboard_shows_the_floor_now(world, client):
     from django.utils import timezone as tz
 
     now = tz.now()
-    waiting = _call(world.program_a, at=now - timedelta(seconds=95), answered=False, ended=False)
+    waiting = inbound_call(world.program_a, at=now - timedelta(seconds=95), answered=False, ended=False)
     Call.objects.filter(pk=waiting.pk).update(state=CallState.RINGING)
-    _call(world.program_a, at=now - timedelta(minutes=3), agent=world.agent, wait=4, ended=False)
-    _call(world.program_b, at=now - timedelta(minutes=9), answered=False, ended=False, state=CallState.RINGING)
+    inbound_call(world.program_a, at=now - timedelta(minutes=3), agent=world.agent, wait=4, ended=False)
+    inbound_call(world.program_b, at=now - timedelta(minutes=9), answered=False, ended=False, state=CallState.RINGING)
     AgentStateSpan.objects.create(user=world.agent, state="on_call", started_at=now - timedelta(minutes=3))
     client.force_login(world.supervisor)
     page = client.get("/wallboard/")
@@ -284,8 +281,8 @@ def test_an_agent_sees_its_own_numbers_on_the_workspace(world, client):
     from django.utils import timezone as tz
 
     ProgramTargets.objects.create(program=world.program_a, aht_seconds=300)
-    _call(world.program_a, at=tz.now() - timedelta(minutes=20), agent=world.agent, wait=5, talk=200, wrap=40)
-    _call(world.program_a, at=tz.now() - timedelta(minutes=10), agent=world.supervisor, wait=5, talk=900)
+    inbound_call(world.program_a, at=tz.now() - timedelta(minutes=20), agent=world.agent, wait=5, talk=200, wrap=40)
+    inbound_call(world.program_a, at=tz.now() - timedelta(minutes=10), agent=world.supervisor, wait=5, talk=900)
     calls_rollup()
     client.force_login(world.agent)
     html = client.get("/").content.decode()
@@ -294,3 +291,43 @@ def test_an_agent_sees_its_own_numbers_on_the_workspace(world, client):
     assert "4:00" in row  # its own call only: 240 s
     assert "met" in row
     assert "5:00" in row  # the target
+
+
+def test_tickets_approvals_and_callbacks_of_a_day(world, django_capture_on_commit_callbacks):
+    from decimal import Decimal
+
+    from approvals.models import AuthorityLimit
+    from approvals.services import approval_approve, approval_request
+    from crm.tests.factories import customer_with_phone
+    from tickets.models import FollowUp, Ticket
+    from tickets.services.tickets import ticket_create
+
+    minute = timedelta(minutes=1)
+    customer = customer_with_phone(world.program_a)
+    for at, resolved, due in [(5, 20, 60), (6, 40, 30), (7, None, 90)]:
+        ticket = ticket_create(actor=world.agent, customer=customer, subject=f"Ticket {at}")
+        Ticket.objects.filter(pk=ticket.pk).update(
+            created_at=T0 + at * minute, resolution_due=T0 + due * minute,
+            resolved_at=T0 + resolved * minute if resolved else None, status="resolved" if resolved else "open",
+        )  # fmt: skip
+    AuthorityLimit.objects.create(role="supervisor", kind="refund", currency="USD", max_amount=Decimal(500))
+    request = approval_request(
+        actor=world.agent, kind="refund", amount=Decimal(100), currency="USD", reason="Late", customer=customer
+    )
+    decided = approval_approve(actor=world.supervisor, request=request)
+    for due, status, done in [(0, "done", 10), (30, "done", 60), (60, "cancelled", None), (90, "scheduled", None)]:
+        FollowUp.objects.create(
+            program=world.program_a, customer=customer, owner=world.agent, due_at=T0 + due * minute, status=status,
+            completed_at=T0 + done * minute if done else None,
+        )  # fmt: skip
+    work_rollup()
+    figures = metrics_total(actor=world.manager, query=DAY).figures()
+    assert (figures["tickets_opened"], figures["tickets_resolved"]) == (3, 2)
+    assert figures["sla_met_rate"] == 0.5  # one of the two resolved by its due time
+    assert (figures["callbacks_due"], figures["callbacks_on_time_rate"]) == (3, 0.3333)  # the cancelled one is not due
+    today = Query(
+        start=decided.decided_at - timedelta(hours=1), end=decided.decided_at + timedelta(hours=1), interval="hour"
+    )
+    decisions = metrics_total(actor=world.manager, query=today).figures()
+    assert decisions["approvals_decided"] == 1
+    assert decisions["approval_turnaround_seconds"] == round((decided.decided_at - decided.created_at).total_seconds())
