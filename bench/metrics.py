@@ -72,6 +72,7 @@ def main() -> int:
         measure("dashboard, one team's agents, 30 days", lambda i: manager.open(team).read(), args.requests)
         default = f"{base}/dashboard/?" + urllib.parse.urlencode(days)
         measure("dashboard, all teams, 30 days", lambda i: manager.open(default).read(), args.requests)
+    django_json(env, ROLLUP)  # the steady state: caught up with everything so far
     manage(env, "seed_metrics", "--calls", str(counts["calls"] + args.new), "--agents", str(args.agents), "--days", "7")
     catch_up = django_json(env, ROLLUP)
     print(

@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from agents.admin import ReadOnlyAdmin
 from agents.http import signed_in_user
 from reports.models import AgentInterval, CallInterval, ProgramTargets, RollupCursor, WorkInterval
 from reports.services.targets import targets_save
@@ -23,21 +24,9 @@ class ProgramTargetsAdmin(admin.ModelAdmin):
         targets_save(actor=signed_in_user(request), targets=obj, changed=changed, request=request)
 
 
-class _Derived(admin.ModelAdmin):
-    """Rollups are rewritten by the rollup task from calls and agent states: read here, never edited."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
+# Rollups are rewritten by the rollup task from calls, tickets, approvals and agent states: read here only.
 @admin.register(CallInterval)
-class CallIntervalAdmin(_Derived):
+class CallIntervalAdmin(ReadOnlyAdmin):
     list_display = ["start", "program", "team", "agent", "offered", "answered", "abandoned", "handled"]
     list_filter = ["program"]
     list_select_related = ["program", "team", "agent"]
@@ -45,7 +34,7 @@ class CallIntervalAdmin(_Derived):
 
 
 @admin.register(WorkInterval)
-class WorkIntervalAdmin(_Derived):
+class WorkIntervalAdmin(ReadOnlyAdmin):
     list_display = [
         "start",
         "program",
@@ -61,12 +50,12 @@ class WorkIntervalAdmin(_Derived):
 
 
 @admin.register(AgentInterval)
-class AgentIntervalAdmin(_Derived):
+class AgentIntervalAdmin(ReadOnlyAdmin):
     list_display = ["start", "agent", "available_seconds", "on_call_seconds", "wrap_up_seconds", "break_seconds"]
     list_select_related = ["agent"]
     date_hierarchy = "start"
 
 
 @admin.register(RollupCursor)
-class RollupCursorAdmin(_Derived):
+class RollupCursorAdmin(ReadOnlyAdmin):
     list_display = ["name", "position"]

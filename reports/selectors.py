@@ -78,8 +78,13 @@ class Totals:
     callbacks_on_time: int = 0
 
     def add(self, other: Totals) -> None:
-        for name in (f.name for f in fields(self)):
+        for name in _TOTALS_FIELDS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def add_sums(self, sums: dict[str, Any], names: tuple[str, ...]) -> None:
+        """Adds a database row's sums (``names`` of its columns, the same names here)."""
+        for name in names:
+            setattr(self, name, getattr(self, name) + (sums[name] or 0))
 
     @property
     def aht_seconds(self) -> float | None:
@@ -158,6 +163,17 @@ class Totals:
         }
 
 
+_TOTALS_FIELDS = tuple(f.name for f in fields(Totals))
+
+
+def sum_totals(rows: list[MetricRow]) -> Totals:
+    """The rows' figures as one (a range's total from its intervals)."""
+    total = Totals()
+    for row in rows:
+        total.add(row.totals)
+    return total
+
+
 def _round(value: float | None, digits: int) -> float | None:
     return None if value is None else round(value, digits)
 
@@ -224,8 +240,7 @@ def metrics(*, actor: Actor, query: Query) -> list[MetricRow]:
         key = row.get(group_field) if group_field else None
         if query.group_by != "none" and key is None:
             continue  # calls nobody answered have no team or agent: they count for the program and in "all"
-        totals = Totals(**{n: row[n] or 0 for n in CALL_SUMS})
-        _row(rows, query, row["bucket"], key).totals.add(totals)
+        _row(rows, query, row["bucket"], key).totals.add_sums(row, CALL_SUMS)
     if query.group_by != "agent" and scope.agent is None and query.agent is None:
         work = _scoped(WorkInterval.objects.all(), scope, query, agent=False)
         group_field = {"none": None, "program": "program_id", "team": "team_id"}[query.group_by]
@@ -234,7 +249,7 @@ def metrics(*, actor: Actor, query: Query) -> list[MetricRow]:
             key = row.get(group_field) if group_field else None
             if query.group_by != "none" and key is None:
                 continue  # callbacks (and approvals without a team) count for the program and in "all"
-            _row(rows, query, row["bucket"], key).totals.add(Totals(**{n: row[n] or 0 for n in WORK_SUMS}))
+            _row(rows, query, row["bucket"], key).totals.add_sums(row, WORK_SUMS)
     for (bucket, key), totals in _state_totals(scope, query).items():
         _row(rows, query, bucket, key).totals.add(totals)
     _label(rows.values(), query.group_by)

@@ -29,6 +29,7 @@ from reports.selectors import (
     metrics,
     metrics_by_group,
     metrics_total,
+    sum_totals,
     targets_for,
 )
 from reports.selectors import wallboard as wallboard_of
@@ -146,7 +147,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             "form": form,
             "query": query,
             "today": scorecard(metrics_total(actor=actor, query=today_query), program_id),
-            "range": scorecard(metrics_total(actor=actor, query=query), program_id),
+            "range": scorecard(sum_totals(trend), program_id),  # the trend's intervals make up the range
             "trend_rows": [{"row": row, "figures": _shown_figures(row.totals)} for row in trend],
             "offered_chart": bar_chart(trend, "offered", "count"),
             "service_chart": bar_chart(

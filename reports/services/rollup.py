@@ -22,8 +22,8 @@ from agents.models import Program
 from config.bulk import bulk_transaction
 from reports.models import INTERVAL_MINUTES, ProgramTargets, RollupCursor
 
-# Re-read this much before the cursor: a transaction that stamped updated_at earlier but committed after
-# the last run is still seen (statements time out long before).
+# Re-read this much before the cursor (the time of the last read): a transaction that stamped updated_at
+# before it but committed after it is still seen (statements time out long before).
 MARGIN = timedelta(minutes=2)
 # Intervals rewritten per transaction.
 INTERVAL_BATCH = 500
@@ -114,7 +114,7 @@ WHERE r.program_id = d.program_id AND r.start = d.start
 
 # The intervals holding a moment of the tickets, approvals and callbacks changed since the cursor.
 _WORK_DIRTY = """
-SELECT program_id, start, max(updated_at) FROM (
+SELECT DISTINCT program_id, start FROM (
 SELECT program_id, date_bin(%(step)s::interval, created_at, %(origin)s), updated_at FROM tickets_ticket
   WHERE updated_at > %(lower)s
 UNION SELECT program_id, date_bin(%(step)s::interval, resolved_at, %(origin)s), updated_at FROM tickets_ticket
@@ -124,13 +124,11 @@ UNION SELECT program_id, date_bin(%(step)s::interval, decided_at, %(origin)s), u
 UNION SELECT program_id, date_bin(%(step)s::interval, due_at, %(origin)s), updated_at FROM tickets_followup
   WHERE updated_at > %(lower)s
 ) AS changed(program_id, start, updated_at)
-GROUP BY 1, 2
 """
 
 _CALLS_DIRTY = """
-SELECT program_id, date_bin(%(step)s::interval, started_at, %(origin)s), max(updated_at) FROM crm_call
+SELECT DISTINCT program_id, date_bin(%(step)s::interval, started_at, %(origin)s) FROM crm_call
 WHERE updated_at > %(lower)s
-GROUP BY 1, 2
 """
 
 _CALLS_DELETE = """
@@ -220,24 +218,23 @@ def work_rollup() -> int:
 
 def _catch_up(name: str, dirty: str, rewrite: Callable[[list[tuple[int, datetime]]], int]) -> int:
     """The changed rows are read once to find their intervals; the intervals are then rewritten a batch per
-    transaction, and the cursor moves only once all are done (a run stopped half-way is simply redone)."""
+    transaction, and the cursor moves only once all are done (a run stopped half-way is simply redone). The
+    cursor is the time of that read: the next run reads from it, less the margin."""
     with transaction.atomic():
         cursor = _cursor(name, default=lambda: EPOCH)
         with connection.cursor() as db:
+            db.execute("SELECT transaction_timestamp()")
+            read_at = db.fetchone()[0]
             db.execute(dirty, {"step": STEP, "origin": EPOCH, "lower": cursor.position - MARGIN})
-            found = db.fetchall()
-    if not found:
-        return 0
-    pairs = sorted((program, start) for program, start, _ in found)
+            pairs = sorted(db.fetchall())
     for first in range(0, len(pairs), INTERVAL_BATCH):
         with transaction.atomic():
             _lock()
             rewrite(pairs[first : first + INTERVAL_BATCH])
-    newest = max(changed for _, _, changed in found)
     with transaction.atomic():
         cursor = _cursor(name, default=lambda: EPOCH)
-        if newest > cursor.position:
-            cursor.position = newest
+        if read_at > cursor.position:
+            cursor.position = read_at
             cursor.save(update_fields=["position"])
     return len(pairs)
 
