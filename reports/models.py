@@ -143,7 +143,14 @@ class AgentInterval(models.Model):
     break_seconds = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["agent", "start"], name="reports_agentinterval_once")]
+        constraints = [
+            # Covering: a team's month of states is read from the index alone (no heap visits).
+            models.UniqueConstraint(
+                fields=["agent", "start"],
+                include=["available_seconds", "on_call_seconds", "wrap_up_seconds"],
+                name="reports_agentinterval_once",
+            )
+        ]
         indexes = [models.Index(fields=["start"], name="reports_agentinterval_start")]
 
     def __str__(self) -> str:
