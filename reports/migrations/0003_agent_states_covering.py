@@ -5,19 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0002_workinterval'),
+        ("reports", "0002_workinterval"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='agentinterval',
-            name='reports_agentinterval_once',
+            model_name="agentinterval",
+            name="reports_agentinterval_once",
         ),
         migrations.AddConstraint(
-            model_name='agentinterval',
-            constraint=models.UniqueConstraint(fields=('agent', 'start'), include=('available_seconds', 'on_call_seconds', 'wrap_up_seconds'), name='reports_agentinterval_once'),
+            model_name="agentinterval",
+            constraint=models.UniqueConstraint(
+                fields=("agent", "start"),
+                include=("available_seconds", "on_call_seconds", "wrap_up_seconds"),
+                name="reports_agentinterval_once",
+            ),
         ),
     ]
