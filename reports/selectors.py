@@ -19,9 +19,10 @@ from django.utils import timezone
 
 from agents.models import AgentState, Membership, Program, Role, Team, User
 from agents.permissions import Actor, is_active_user, is_admin, served_program_ids
-from agents.selectors import team_agent_states
+from agents.selectors import team_agent_states, team_list
 from approvals.selectors import approval_queue
-from crm.selectors import LiveCalls, calls_live
+from crm.models import Call
+from crm.selectors import LiveCalls, call_list, calls_live
 from reports.models import AgentInterval, CallInterval, ProgramTargets, WorkInterval
 from tickets.models import FollowUp
 from tickets.selectors import follow_up_list, ticket_sla_risk
@@ -365,6 +366,25 @@ def _label(rows: Any, group_by: str) -> None:
         names = {u.pk: u.get_full_name() or u.username for u in User.objects.filter(pk__in=keys)}
     for row in rows:
         row.label = "All" if group_by == "none" else names.get(row.key or 0, str(row.key))
+
+
+def dashboard_teams(*, actor: User) -> list[tuple[int, str]]:
+    """The teams whose figures the actor may pick on the dashboard: admins all, supervisors those they lead,
+    managers those serving their programs."""
+    teams = Team.objects.filter(is_active=True) if is_admin(actor) else team_list(actor=actor)
+    if actor.role == Role.SUPERVISOR:
+        teams = teams.filter(memberships__user=actor, memberships__is_supervisor=True)
+    return list(teams.order_by("name").values_list("pk", "name").distinct())
+
+
+def agent_team_names(*, agent: User) -> list[str]:
+    return list(Membership.objects.filter(user=agent).order_by("team__name").values_list("team__name", flat=True))
+
+
+def agent_calls(*, actor: Actor, agent: User, start: datetime, end: datetime, limit: int = 100) -> list[Call]:
+    """The calls behind an agent's figures (drill-down), newest first, within the actor's programs."""
+    calls = call_list(actor=actor).filter(agent=agent, started_at__gte=start, started_at__lt=end)
+    return list(calls.order_by("-started_at")[:limit])
 
 
 def targets_for(program: Program | int) -> ProgramTargets:

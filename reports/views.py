@@ -16,15 +16,17 @@ from django.views.decorators.http import require_GET
 
 from agents.decorators import role_required
 from agents.http import AuthenticatedRequest
-from agents.models import AgentState, Membership, Role, Team
-from agents.permissions import can_set_agent_state, can_watch_floor, is_admin
-from agents.selectors import program_list, team_list, user_get
-from crm.selectors import call_list
+from agents.models import AgentState
+from agents.permissions import can_set_agent_state, can_watch_floor
+from agents.selectors import program_list, user_get
 from reports.forms import DashboardFilterForm
 from reports.selectors import (
     MetricRow,
     Query,
     Totals,
+    agent_calls,
+    agent_team_names,
+    dashboard_teams,
     meets,
     metrics,
     metrics_by_group,
@@ -114,13 +116,6 @@ def _single_program(actor: Any, query: Query) -> int | None:
     return programs[0] if len(programs) == 1 else None
 
 
-def _teams(actor: Any) -> list[tuple[int, str]]:
-    teams = Team.objects.filter(is_active=True) if is_admin(actor) else team_list(actor=actor)
-    if actor.role == Role.SUPERVISOR:
-        teams = teams.filter(memberships__user=actor, memberships__is_supervisor=True)
-    return list(teams.order_by("name").values_list("pk", "name").distinct())
-
-
 @role_required(can_watch_floor, "The dashboard is for supervisors, managers and admins.")
 @require_GET
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
@@ -131,7 +126,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     form = DashboardFilterForm(
         request.GET or None,
         programs=list(program_list(actor=actor).values_list("pk", "name")),
-        teams=_teams(actor),
+        teams=dashboard_teams(actor=actor),
     )
     query = form.query(tz=tz, today=today)
     midnight = datetime.combine(today, time(), tzinfo=tz)
@@ -183,18 +178,13 @@ def agent_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     tz = timezone.get_current_timezone()
     form = DashboardFilterForm(request.GET or None, programs=[], teams=[])
     query = replace(form.query(tz=tz, today=timezone.localdate()), program=None, team=None, agent=agent.pk)
-    calls = (
-        call_list(actor=request.user)
-        .filter(agent=agent, started_at__gte=query.start, started_at__lt=query.end)
-        .order_by("-started_at")[:100]
-    )
-    teams = Membership.objects.filter(user=agent).values_list("team__name", flat=True)
+    calls = agent_calls(actor=request.user, agent=agent, start=query.start, end=query.end)
     return render(
         request,
         "reports/agent.html",
         {
             "agent": agent,
-            "teams": list(teams),
+            "teams": agent_team_names(agent=agent),
             "query": query,
             "form": form,
             "range": scorecard(metrics_total(actor=request.user, query=query), None),
