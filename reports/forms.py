@@ -13,6 +13,9 @@ from rest_framework import serializers
 from config.api.fields import AwareDateTimeField
 from reports.selectors import GROUPS, INTERVALS, Query
 
+# Dates a metrics request may name: the rollups start in 2000, and a range's edges must stay computable.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(9998, 12, 31)
+OUT_OF_RANGE = f"Give a date between {FIRST_DAY:%Y-%m-%d} and {LAST_DAY:%Y-%m-%d}."
 # The most intervals one request may read (a year of days; a month of hours).
 MAX_RANGE = {"hour": timedelta(days=31), "day": timedelta(days=400), "week": timedelta(days=400)}
 
@@ -43,6 +46,12 @@ class MetricsQuerySerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 f"{value!r} is not a time zone (use a name such as Europe/Paris)."
             ) from None
+
+    def validate_from(self, value: datetime) -> datetime:
+        return _within_range(value, serializers.ValidationError)
+
+    def validate_to(self, value: datetime) -> datetime:
+        return _within_range(value, serializers.ValidationError)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         # The viewer's own zone by default (a user's zone is validated when saved).
@@ -80,6 +89,12 @@ class DashboardFilterForm(forms.Form):
         cast(forms.ChoiceField, self.fields["program"]).choices = [("", "All my programs"), *programs]
         cast(forms.ChoiceField, self.fields["team"]).choices = [("", "All my teams"), *teams]
 
+    def clean_start(self) -> date | None:
+        return _within_range(self.cleaned_data.get("start"), forms.ValidationError)
+
+    def clean_end(self) -> date | None:
+        return _within_range(self.cleaned_data.get("end"), forms.ValidationError)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
@@ -101,3 +116,12 @@ class DashboardFilterForm(forms.Form):
             interval=data.get("interval") or "day", group_by=group_by, program=data.get("program"),
             team=data.get("team"), tz=tz,
         )  # fmt: skip
+
+
+def _within_range(value: Any, error: type[Exception]) -> Any:
+    """``value`` (a date or a time) when it lies within FIRST_DAY..LAST_DAY, else ``error`` saying so."""
+    if value is not None:
+        day = value.date() if isinstance(value, datetime) else value
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise error(OUT_OF_RANGE)
+    return value

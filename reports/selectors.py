@@ -234,7 +234,7 @@ def metrics(*, actor: Actor, query: Query) -> list[MetricRow]:
     if scope is None:
         return []
     rows: dict[tuple[datetime, int | None], MetricRow] = {}
-    calls = _scoped_calls(scope, query)
+    calls = _scoped(CallInterval.objects.all(), scope, query, agent=True)
     group_field = {"none": None, "program": "program_id", "team": "team_id", "agent": "agent_id"}[query.group_by]
     values = ["bucket", group_field] if group_field else ["bucket"]
     for row in calls.annotate(bucket=_trunc(query)).values(*values).annotate(**{n: Sum(n) for n in CALL_SUMS}):
@@ -285,10 +285,6 @@ def _row(
         end = (local + _STEP[query.interval]).replace(tzinfo=query.tz)
         found = rows[(bucket, key)] = MetricRow(bucket, end, query.group_by, key, "")
     return found
-
-
-def _scoped_calls(scope: Scope, query: Query) -> QuerySet[CallInterval]:
-    return _scoped(CallInterval.objects.all(), scope, query, agent=True)
 
 
 def _scoped(rows: QuerySet[Any], scope: Scope, query: Query, *, agent: bool) -> QuerySet[Any]:

@@ -199,6 +199,8 @@ def test_the_api_and_the_export_show_the_same_figures_as_the_selector(floor):
         ({"from": "2026-11-03T00:00:00Z", "to": "2026-11-02T00:00:00Z"}, "to"),
         ({"from": "2025-01-01T00:00:00Z", "to": "2026-11-02T00:00:00Z", "interval": "hour"}, "from"),
         ({"tz": "Mars/Olympus"}, "tz"),
+        ({"to": "0001-01-01T00:00:00Z"}, "to"),  # a week before it does not exist
+        ({"from": "9999-12-31T23:00:00Z"}, "from"),
         ({"program": "abc"}, "program"),
     ],
 )
@@ -331,3 +333,10 @@ def test_tickets_approvals_and_callbacks_of_a_day(world, django_capture_on_commi
     decisions = metrics_total(actor=world.manager, query=today).figures()
     assert decisions["approvals_decided"] == 1
     assert decisions["approval_turnaround_seconds"] == round((decided.decided_at - decided.created_at).total_seconds())
+
+
+def test_dashboard_dates_out_of_range_are_named_not_a_500(world, client):
+    client.force_login(world.manager)
+    page = client.get("/dashboard/", {"start": "2026-11-01", "end": "9999-12-31"})
+    assert page.status_code == 200
+    assert page.context["form"].errors["end"] == ["Give a date between 2000-01-01 and 9998-12-31."]
