@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -50,6 +50,8 @@ class MetricRowSerializer(serializers.Serializer):
     callbacks_on_time_rate = serializers.FloatField(allow_null=True, help_text=_RATIO)
 
 
+# One object holding the rows, although it answers the list action (which the schema would show as an array).
+@extend_schema_serializer(many=False)
 class MetricsPageSerializer(serializers.Serializer):
     interval = serializers.CharField()
     group_by = serializers.CharField()
