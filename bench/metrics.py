@@ -4,7 +4,8 @@
 
 Uses its own database (switchboard_bench_metrics): seeds the demo data, 200 benchmark agents in teams of
 20, N inbound calls spread over a year and each agent's states (``seed_metrics``; only what is missing),
-and rolls them up (timed, the first time). Then, against gunicorn (4 workers, DEBUG off) as the demo
+and rolls them up (timed, the first time: the 15-minute intervals, then the local days of each zone in
+use). Then, against gunicorn (4 workers, DEBUG off) as the demo
 manager (every agent of the program): p50/p95 of a 30-day per-agent daily dashboard through the API, the
 dashboard page with one team's agents, and the default dashboard. Last, it adds 100,000 new calls over the
 past week and times the rollup catching up with them.
@@ -22,11 +23,12 @@ from _harness import bench_env, django_json, manage, measure, server, session_op
 
 ROLLUP = """
 import json, time
-from reports.services.rollup import calls_rollup, agent_states_rollup
+from reports.services.rollup import calls_rollup, agent_states_rollup, reporting_zones_sync
 started = time.monotonic(); intervals = calls_rollup(); calls_seconds = time.monotonic() - started
 started = time.monotonic(); windows = agent_states_rollup(); states_seconds = time.monotonic() - started
+started = time.monotonic(); zones = reporting_zones_sync(); zones_seconds = time.monotonic() - started
 print(json.dumps({"intervals": intervals, "calls_seconds": calls_seconds, "windows": windows,
-                  "states_seconds": states_seconds}))
+                  "states_seconds": states_seconds, "zones": zones, "zones_seconds": zones_seconds}))
 """
 
 COUNTS = """
@@ -52,7 +54,8 @@ def main() -> int:
     first = django_json(env, ROLLUP)
     print(
         f"rollup: {first['intervals']} call intervals in {first['calls_seconds']:.1f} s, agent states "
-        f"({first['windows']} day windows) in {first['states_seconds']:.1f} s"
+        f"({first['windows']} day windows) in {first['states_seconds']:.1f} s, day rollups of "
+        f"{first['zones']} new zones in {first['zones_seconds']:.1f} s"
     )
     manage(env, "shell", "-c", "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')")
     counts = django_json(env, COUNTS)

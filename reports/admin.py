@@ -7,7 +7,16 @@ from django.http import HttpRequest
 
 from agents.admin import ReadOnlyAdmin
 from agents.http import signed_in_user
-from reports.models import AgentInterval, CallInterval, ProgramTargets, RollupCursor, WorkInterval
+from reports.models import (
+    AgentDay,
+    AgentInterval,
+    CallDay,
+    CallInterval,
+    ProgramTargets,
+    ReportingZone,
+    RollupCursor,
+    WorkInterval,
+)
 from reports.services.targets import targets_save
 
 
@@ -54,6 +63,27 @@ class AgentIntervalAdmin(ReadOnlyAdmin):
     list_display = ["start", "agent", "available_seconds", "on_call_seconds", "wrap_up_seconds", "break_seconds"]
     list_select_related = ["agent"]
     date_hierarchy = "start"
+
+
+@admin.register(CallDay)
+class CallDayAdmin(ReadOnlyAdmin):
+    list_display = ["day", "zone", "program", "team", "agent", "offered", "answered", "abandoned", "handled"]
+    list_filter = ["zone", "program"]
+    list_select_related = ["program", "team", "agent"]
+    date_hierarchy = "day"
+
+
+@admin.register(AgentDay)
+class AgentDayAdmin(ReadOnlyAdmin):
+    list_display = ["day", "zone", "agent", "available_seconds", "on_call_seconds", "wrap_up_seconds", "break_seconds"]
+    list_filter = ["zone"]
+    list_select_related = ["agent"]
+    date_hierarchy = "day"
+
+
+@admin.register(ReportingZone)
+class ReportingZoneAdmin(ReadOnlyAdmin):
+    list_display = ["name", "ready"]
 
 
 @admin.register(RollupCursor)

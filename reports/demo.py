@@ -13,7 +13,7 @@ from django.utils import timezone
 from agents.models import AgentStateSpan, Program, User
 from crm.models import Call, CallDirection, CallState, Customer
 from reports.models import ProgramTargets
-from reports.services.rollup import agent_states_rollup, calls_rollup, work_rollup
+from reports.services.rollup import metrics_rollup
 
 DAYS = 35
 # program slug -> (its agents, calls a working day)
@@ -37,9 +37,7 @@ def seed(*, scale: int, stdout: TextIO, tickets: int = 0) -> None:
             if not agents or Call.objects.filter(program=program, external_id__startswith=MARK).exists():
                 continue
             calls += _traffic(rng, program, agents, per_day)
-    calls_rollup()
-    work_rollup()
-    agent_states_rollup()
+    metrics_rollup()
     stdout.write(f"  reports: targets, {calls} queue calls over {DAYS} days, agent states, rollups\n")
 
 

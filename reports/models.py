@@ -15,6 +15,12 @@ from agents.models import Program, Team, TimeStamped
 # The rollup interval (docs/metrics.md): every UTC offset is a multiple of it, so an hour, a day or a
 # week in any time zone is a sum of whole intervals.
 INTERVAL_MINUTES = 15
+# The columns of the call and agent-state rollups, as the rollup SQL and the selectors name them.
+CALL_SUMS = (
+    "offered", "answered", "answered_in_time", "abandoned", "short_abandoned", "handled", "resolved_first",
+    "transferred", "wait_seconds", "talk_seconds", "hold_seconds", "wrap_up_seconds",
+)  # fmt: skip
+STATE_SUMS = ("available_seconds", "on_call_seconds", "wrap_up_seconds", "break_seconds")
 
 
 def _ratio(help_text: str) -> models.FloatField:
@@ -63,16 +69,9 @@ class ProgramTargets(TimeStamped):
         return f"Targets of {self.program}"
 
 
-class CallInterval(models.Model):
-    """Inbound calls of one program, team and agent that started in one interval, summed. Team and agent are
-    empty for calls nobody answered. The sums are over the calls the formula names (docs/metrics.md)."""
+class CallSums(models.Model):
+    """The sums a call rollup keeps (docs/metrics.md), over the calls the formula names."""
 
-    start = models.DateTimeField()
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
     offered = models.PositiveIntegerField(default=0)
     answered = models.PositiveIntegerField(default=0)
     answered_in_time = models.PositiveIntegerField(default=0)
@@ -87,6 +86,21 @@ class CallInterval(models.Model):
     wrap_up_seconds = models.BigIntegerField(default=0, help_text="Σ wrap-up of handled calls")
 
     class Meta:
+        abstract = True
+
+
+class CallInterval(CallSums):
+    """Inbound calls of one program, team and agent that started in one interval, summed. Team and agent are
+    empty for calls nobody answered."""
+
+    start = models.DateTimeField()
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["program", "start", "team", "agent"], nulls_distinct=False, name="reports_callinterval_once"
@@ -99,6 +113,33 @@ class CallInterval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program_id} {self.start:%Y-%m-%d %H:%M}"
+
+
+class CallDay(CallSums):
+    """The call intervals of one local day in a reporting zone, summed per program, team and agent: a month
+    is read as 30 rows per agent, not as thousands of intervals. Derived from ``CallInterval``."""
+
+    zone = models.CharField(max_length=64)
+    day = models.DateField()
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["zone", "program", "day", "team", "agent"], nulls_distinct=False, name="reports_callday_once"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["zone", "agent", "day"], name="reports_callday_agent"),
+            models.Index(fields=["zone", "team", "day"], name="reports_callday_team"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program_id} {self.day} ({self.zone})"
 
 
 class WorkInterval(models.Model):
@@ -132,15 +173,23 @@ class WorkInterval(models.Model):
         return f"{self.program_id} {self.start:%Y-%m-%d %H:%M}"
 
 
-class AgentInterval(models.Model):
-    """One agent's seconds in each state within one interval (states split exactly at its edges)."""
+class StateSums(models.Model):
+    """An agent's seconds in each state (offline is not counted)."""
 
-    start = models.DateTimeField()
-    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     available_seconds = models.PositiveIntegerField(default=0)
     on_call_seconds = models.PositiveIntegerField(default=0)
     wrap_up_seconds = models.PositiveIntegerField(default=0)
     break_seconds = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class AgentInterval(StateSums):
+    """One agent's seconds in each state within one interval (states split exactly at its edges)."""
+
+    start = models.DateTimeField()
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
         constraints = [
@@ -155,6 +204,40 @@ class AgentInterval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agent_id} {self.start:%Y-%m-%d %H:%M}"
+
+
+class AgentDay(StateSums):
+    """One agent's state intervals of one local day in a reporting zone, summed. Derived from
+    ``AgentInterval``."""
+
+    zone = models.CharField(max_length=64)
+    day = models.DateField()
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["zone", "agent", "day"],
+                include=["available_seconds", "on_call_seconds", "wrap_up_seconds"],
+                name="reports_agentday_once",
+            )
+        ]
+        indexes = [models.Index(fields=["zone", "day"], name="reports_agentday_day")]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} {self.day} ({self.zone})"
+
+
+class ReportingZone(models.Model):
+    """A time zone whose local days are kept as day rollups (``CallDay``, ``AgentDay``): the programs' and the
+    users' zones and the server's. Reads use a zone's days once it is ``ready`` (every past day written);
+    until then, and for any other zone, they sum the intervals."""
+
+    name = models.CharField(max_length=64, unique=True)
+    ready = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class RollupCursor(models.Model):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from agents.models import Role
 from agents.permissions import Actor, is_active_user, served_program_ids
 from config.pages import Panel
-from reports.selectors import Query, metrics_total
+from reports.selectors import Query, metrics_total, targets_for
 from reports.views import FIGURES, scorecard
 
 # What an agent is measured by, in the panel's order (a subset of the dashboard's).
@@ -23,12 +23,12 @@ def my_numbers_panel(*, actor: Actor) -> Panel | None:
     today = datetime.combine(timezone.localdate(), time(), tzinfo=tz)
     week = today - timedelta(days=today.weekday())
     programs = sorted(served_program_ids(actor))
-    program = programs[0] if len(programs) == 1 else None
+    targets = targets_for(programs[0]) if len(programs) == 1 else None
     day_cards = scorecard(
-        metrics_total(actor=actor, query=Query(start=today, end=today + timedelta(days=1), tz=tz)), program
+        metrics_total(actor=actor, query=Query(start=today, end=today + timedelta(days=1), tz=tz)), targets
     )
     week_cards = scorecard(
-        metrics_total(actor=actor, query=Query(start=week, end=today + timedelta(days=1), tz=tz)), program
+        metrics_total(actor=actor, query=Query(start=week, end=today + timedelta(days=1), tz=tz)), targets
     )
     labels = {name: label for name, label, _, _ in FIGURES}
     rows = [

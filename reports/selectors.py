@@ -10,10 +10,10 @@ from __future__ import annotations
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field, fields, replace
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Min, Q, QuerySet, Sum
+from django.db.models import Count, DateTimeField, F, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import Trunc
 from django.utils import timezone
 
@@ -23,18 +23,26 @@ from agents.selectors import team_agent_states, team_list
 from approvals.selectors import approval_queue
 from crm.models import Call
 from crm.selectors import LiveCalls, call_list, calls_live
-from reports.models import AgentInterval, CallInterval, ProgramTargets, WorkInterval
+from reports.models import (
+    CALL_SUMS,
+    AgentDay,
+    AgentInterval,
+    CallDay,
+    CallInterval,
+    ProgramTargets,
+    ReportingZone,
+    WorkInterval,
+)
 from tickets.models import FollowUp
 from tickets.selectors import follow_up_list, ticket_sla_risk
 
 INTERVALS = ("hour", "day", "week")
 GROUPS = ("none", "program", "team", "agent")
 _STEP = {"hour": timedelta(hours=1), "day": timedelta(days=1), "week": timedelta(weeks=1)}
-CALL_SUMS = (
-    "offered", "answered", "answered_in_time", "abandoned", "short_abandoned", "handled", "resolved_first",
-    "transferred", "wait_seconds", "talk_seconds", "hold_seconds", "wrap_up_seconds",
-)  # fmt: skip
-STATE_SUMS = ("available_seconds", "on_call_seconds", "wrap_up_seconds")
+# The interval of a query summed over its whole range: one row per group (``metrics_by_group``).
+WHOLE_RANGE = "range"
+# The agent-state sums occupancy reads (break time is kept, not shown).
+OCCUPANCY_SUMS = ("available_seconds", "on_call_seconds", "wrap_up_seconds")
 WORK_SUMS = (
     "tickets_opened", "tickets_resolved", "resolved_with_due", "resolved_in_time", "approvals_decided",
     "approval_seconds", "callbacks_due", "callbacks_on_time",
@@ -47,7 +55,7 @@ def _ratio(part: float, whole: float) -> float | None:
     return part / whole if whole else None
 
 
-@dataclass
+@dataclass(slots=True)
 class Totals:
     """Summed counts of one interval and group; every metric is a property computed from them."""
 
@@ -233,28 +241,50 @@ def metrics(*, actor: Actor, query: Query) -> list[MetricRow]:
     scope = metrics_scope(actor)
     if scope is None:
         return []
-    rows: dict[tuple[datetime, int | None], MetricRow] = {}
-    calls = _scoped(CallInterval.objects.all(), scope, query, agent=True)
+    rows = _Rows(query)
+    zone = _days_zone(query)
+    calls = _scoped(CallDay.objects.all() if zone else CallInterval.objects.all(), scope, query, agent=True, zone=zone)
     group_field = {"none": None, "program": "program_id", "team": "team_id", "agent": "agent_id"}[query.group_by]
     values = ["bucket", group_field] if group_field else ["bucket"]
-    for row in calls.annotate(bucket=_trunc(query)).values(*values).annotate(**{n: Sum(n) for n in CALL_SUMS}):
+    buckets = calls.annotate(bucket=_bucket(query, zone)).values(*values)
+    for row in buckets.annotate(**{n: Sum(n) for n in CALL_SUMS}):  # no bucket in GROUP BY for a whole range
         key = row.get(group_field) if group_field else None
         if query.group_by != "none" and key is None:
             continue  # calls nobody answered have no team or agent: they count for the program and in "all"
-        _row(rows, query, row["bucket"], key).totals.add_sums(row, CALL_SUMS)
+        rows.totals(row["bucket"], key).add_sums(row, CALL_SUMS)
     if query.group_by != "agent" and scope.agent is None and query.agent is None:
         work = _scoped(WorkInterval.objects.all(), scope, query, agent=False)
         group_field = {"none": None, "program": "program_id", "team": "team_id"}[query.group_by]
         values = ["bucket", group_field] if group_field else ["bucket"]
-        for row in work.annotate(bucket=_trunc(query)).values(*values).annotate(**{n: Sum(n) for n in WORK_SUMS}):
+        buckets = work.annotate(bucket=_bucket(query, None)).values(*values)
+        for row in buckets.annotate(**{n: Sum(n) for n in WORK_SUMS}):
             key = row.get(group_field) if group_field else None
             if query.group_by != "none" and key is None:
                 continue  # callbacks (and approvals without a team) count for the program and in "all"
-            _row(rows, query, row["bucket"], key).totals.add_sums(row, WORK_SUMS)
-    for (bucket, key), totals in _state_totals(scope, query).items():
-        _row(rows, query, bucket, key).totals.add(totals)
-    _label(rows.values(), query.group_by)
-    return sorted(rows.values(), key=lambda r: (r.start, r.label))
+            rows.totals(row["bucket"], key).add_sums(row, WORK_SUMS)
+    _add_states(rows, scope, query, zone)
+    _label(rows.rows.values(), query.group_by)
+    return sorted(rows.rows.values(), key=lambda r: (r.start, r.label))
+
+
+class _Rows:
+    """The rows being summed, by interval start and group key; an interval's edges are worked out once."""
+
+    def __init__(self, query: Query) -> None:
+        self.query = query
+        self.rows: dict[tuple[datetime, int | None], MetricRow] = {}
+        self._edges: dict[datetime | date, tuple[datetime, datetime]] = {}
+
+    def totals(self, bucket: datetime | date, key: int | None) -> Totals:
+        """The totals of the row of ``bucket`` (an interval's start, or a day rollup's local day) and ``key``."""
+        edges = self._edges.get(bucket)
+        if edges is None:
+            whole = self.query.interval == WHOLE_RANGE
+            edges = self._edges[bucket] = (self.query.start, self.query.end) if whole else _edges(self.query, bucket)
+        found = self.rows.get((edges[0], key))
+        if found is None:
+            found = self.rows[(edges[0], key)] = MetricRow(edges[0], edges[1], self.query.group_by, key, "")
+        return found.totals
 
 
 def metrics_total(*, actor: Actor, query: Query) -> Totals:
@@ -264,32 +294,39 @@ def metrics_total(*, actor: Actor, query: Query) -> Totals:
 
 
 def metrics_by_group(*, actor: Actor, query: Query) -> list[MetricRow]:
-    """One row per group for the whole range of ``query`` (its intervals summed), by label."""
-    groups: dict[int | None, MetricRow] = {}
-    for row in metrics(actor=actor, query=query):
-        found = groups.setdefault(row.key, MetricRow(query.start, query.end, row.group, row.key, row.label))
-        found.totals.add(row.totals)
-    return sorted(groups.values(), key=lambda r: r.label)
+    """One row per group for the whole range of ``query`` (summed by the database), by label."""
+    return sorted(metrics(actor=actor, query=replace(query, interval=WHOLE_RANGE)), key=lambda r: r.label)
 
 
-def _trunc(query: Query) -> Trunc:
-    return Trunc("start", query.interval, tzinfo=query.tz)
+def _days_zone(query: Query) -> str | None:
+    """The query's zone when its range is whole local days, read per day or week, and the zone's day rollups
+    are ready: a month is then read as days rather than as thousands of intervals. Else None."""
+    if query.interval == "hour" or any(edge.astimezone(query.tz).time() != time() for edge in (query.start, query.end)):
+        return None
+    return query.tz.key if ReportingZone.objects.filter(name=query.tz.key, ready=True).exists() else None
 
 
-def _row(
-    rows: dict[tuple[datetime, int | None], MetricRow], query: Query, bucket: datetime, key: int | None
-) -> MetricRow:
-    found = rows.get((bucket, key))
-    if found is None:
-        local = bucket.astimezone(query.tz).replace(tzinfo=None)
-        end = (local + _STEP[query.interval]).replace(tzinfo=query.tz)
-        found = rows[(bucket, key)] = MetricRow(bucket, end, query.group_by, key, "")
-    return found
+def _bucket(query: Query, zone: str | None) -> Any:
+    """The interval a rollup row falls in: from its start (intervals) or its local day (day rollups); for a
+    whole range, a constant (which the database leaves out of the GROUP BY)."""
+    if query.interval == WHOLE_RANGE:
+        return Value(query.start, output_field=DateTimeField())
+    if zone is None:
+        return Trunc("start", query.interval, tzinfo=query.tz)
+    return F("day") if query.interval == "day" else Trunc("day", "week")
 
 
-def _scoped(rows: QuerySet[Any], scope: Scope, query: Query, *, agent: bool) -> QuerySet[Any]:
-    """Rollup rows of the query's range, within the actor's scope and the query's filters."""
-    rows = rows.filter(start__gte=query.start, start__lt=query.end)
+def _edges(query: Query, bucket: datetime | date) -> tuple[datetime, datetime]:
+    """Start and end of the interval ``bucket`` begins (a day rollup's day begins at its local midnight)."""
+    start = bucket if isinstance(bucket, datetime) else datetime.combine(bucket, time(), tzinfo=query.tz)
+    local = start.astimezone(query.tz).replace(tzinfo=None)
+    return start, (local + _STEP[query.interval]).replace(tzinfo=query.tz)
+
+
+def _scoped(rows: QuerySet[Any], scope: Scope, query: Query, *, agent: bool, zone: str | None = None) -> QuerySet[Any]:
+    """Rollup rows of the query's range (the zone's local days, for day rollups), within the actor's scope and
+    the query's filters."""
+    rows = _in_range(rows, query, zone)
     if scope.programs is not None:
         rows = rows.filter(program_id__in=scope.programs)
     if scope.teams is not None:
@@ -300,6 +337,13 @@ def _scoped(rows: QuerySet[Any], scope: Scope, query: Query, *, agent: bool) -> 
         if getattr(query, name) is not None:
             rows = rows.filter(**{f"{name}_id": getattr(query, name)})
     return rows
+
+
+def _in_range(rows: QuerySet[Any], query: Query, zone: str | None) -> QuerySet[Any]:
+    if zone is None:
+        return rows.filter(start__gte=query.start, start__lt=query.end)
+    first, stop = (edge.astimezone(query.tz).date() for edge in (query.start, query.end))
+    return rows.filter(zone=zone, day__gte=first, day__lt=stop)
 
 
 def _members(scope: Scope, query: Query) -> dict[int, set[int | None]]:
@@ -331,23 +375,25 @@ def _members(scope: Scope, query: Query) -> dict[int, set[int | None]]:
     return keys
 
 
-def _state_totals(scope: Scope, query: Query) -> dict[tuple[datetime, int | None], Totals]:
+def _add_states(rows: _Rows, scope: Scope, query: Query, zone: str | None) -> None:
+    """Adds the agents' state time to the rows of the groups each agent counts for."""
     members = _members(scope, query)
     if not members:
-        return {}
+        return
+    source = AgentDay.objects.all() if zone else AgentInterval.objects.all()
     states = (
-        AgentInterval.objects.filter(agent_id__in=members, start__gte=query.start, start__lt=query.end)
-        .annotate(bucket=_trunc(query))
+        _in_range(source.filter(agent_id__in=members), query, zone)
+        .annotate(bucket=_bucket(query, zone))
         .values("bucket", "agent_id")
-        .annotate(**{n: Sum(n) for n in STATE_SUMS})
-        .values_list("bucket", "agent_id", *STATE_SUMS)
+        .annotate(**{n: Sum(n) for n in OCCUPANCY_SUMS})
+        .values_list("bucket", "agent_id", *OCCUPANCY_SUMS)
     )
-    found: dict[tuple[datetime, int | None], Totals] = defaultdict(Totals)
     for bucket, agent_id, available, on_call, wrap_up in states:
-        part = Totals(available_seconds=available, on_call_seconds=on_call, state_wrap_up_seconds=wrap_up)
         for key in members[agent_id]:
-            found[(bucket, key)].add(part)
-    return found
+            totals = rows.totals(bucket, key)
+            totals.available_seconds += available
+            totals.on_call_seconds += on_call
+            totals.state_wrap_up_seconds += wrap_up
 
 
 def _label(rows: Any, group_by: str) -> None:

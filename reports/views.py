@@ -20,6 +20,7 @@ from agents.models import AgentState
 from agents.permissions import can_set_agent_state, can_watch_floor
 from agents.selectors import program_list, user_get
 from reports.forms import DashboardFilterForm
+from reports.models import ProgramTargets
 from reports.selectors import (
     MetricRow,
     Query,
@@ -71,9 +72,8 @@ def shown(value: float | int | None, kind: str) -> str:
     return f"{value:,}"
 
 
-def scorecard(totals: Totals, program_id: int | None) -> list[dict[str, Any]]:
-    """Each figure with its program's target and whether it meets it (no target across several programs)."""
-    targets = targets_for(program_id) if program_id is not None else None
+def scorecard(totals: Totals, targets: ProgramTargets | None) -> list[dict[str, Any]]:
+    """Each figure with its program's target and whether it meets it (no targets across several programs)."""
     figures = totals.figures()
     cards = []
     for name, label, kind, target_field in FIGURES:
@@ -141,8 +141,8 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
         {
             "form": form,
             "query": query,
-            "today": scorecard(metrics_total(actor=actor, query=today_query), program_id),
-            "range": scorecard(sum_totals(trend), program_id),  # the trend's intervals make up the range
+            "today": scorecard(metrics_total(actor=actor, query=today_query), targets),
+            "range": scorecard(sum_totals(trend), targets),  # the trend's intervals make up the range
             "trend_rows": [{"row": row, "figures": _shown_figures(row.totals)} for row in trend],
             "offered_chart": bar_chart(trend, "offered", "count"),
             "service_chart": bar_chart(

@@ -11,16 +11,27 @@ batches, one short transaction each, under an advisory lock so two workers never
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from agents.models import Program
+from agents.models import Program, User
 from config.bulk import bulk_transaction
-from reports.models import INTERVAL_MINUTES, ProgramTargets, RollupCursor
+from reports.models import (
+    CALL_SUMS,
+    INTERVAL_MINUTES,
+    STATE_SUMS,
+    AgentDay,
+    CallDay,
+    ProgramTargets,
+    ReportingZone,
+    RollupCursor,
+)
 
 # Re-read this much before the cursor (the time of the last read): a transaction that stamped updated_at
 # before it but committed after it is still seen (statements time out long before).
@@ -162,6 +173,42 @@ HAVING sum(piece.seconds) > 0
 """
 
 
+# The day rollups: each (zone, local day, program) re-summed from its intervals (a local day is a whole number
+# of intervals in every zone). "day::timestamp AT TIME ZONE zone" is the day's local midnight.
+_DAY_EDGES = """start >= d.day::timestamp AT TIME ZONE d.zone AND start < (d.day + 1)::timestamp AT TIME ZONE d.zone"""
+
+_CALL_DAYS_DELETE = """
+DELETE FROM reports_callday r
+USING unnest(%(zones)s::text[], %(days)s::date[], %(programs)s::bigint[]) AS d(zone, day, program_id)
+WHERE r.zone = d.zone AND r.day = d.day AND r.program_id = d.program_id
+"""
+
+_CALL_DAYS_SQL = f"""
+INSERT INTO reports_callday (zone, day, program_id, team_id, agent_id, {", ".join(CALL_SUMS)})
+SELECT d.zone, d.day, i.program_id, i.team_id, i.agent_id, {", ".join(f"sum(i.{n})" for n in CALL_SUMS)}
+FROM unnest(%(zones)s::text[], %(days)s::date[], %(programs)s::bigint[]) AS d(zone, day, program_id)
+CROSS JOIN LATERAL (
+    SELECT * FROM reports_callinterval WHERE program_id = d.program_id AND {_DAY_EDGES} OFFSET 0
+) i
+GROUP BY d.zone, d.day, i.program_id, i.team_id, i.agent_id
+"""  # noqa: S608 - constant text; values are parameters
+
+_AGENT_DAYS_DELETE = """
+DELETE FROM reports_agentday r USING unnest(%(zones)s::text[], %(days)s::date[]) AS d(zone, day)
+WHERE r.zone = d.zone AND r.day = d.day
+"""
+
+_AGENT_DAYS_SQL = f"""
+INSERT INTO reports_agentday (zone, day, agent_id, {", ".join(STATE_SUMS)})
+SELECT d.zone, d.day, i.agent_id, {", ".join(f"sum(i.{n})" for n in STATE_SUMS)}
+FROM unnest(%(zones)s::text[], %(days)s::date[]) AS d(zone, day)
+CROSS JOIN LATERAL (SELECT * FROM reports_agentinterval WHERE {_DAY_EDGES} OFFSET 0) i
+GROUP BY d.zone, d.day, i.agent_id
+"""  # noqa: S608 - constant text; values are parameters
+# Days re-summed per transaction when a zone's past is first written.
+DAY_BATCH = 31
+
+
 def interval_start(at: datetime) -> datetime:
     """The start of the rollup interval holding ``at`` (the same bins as the SQL's ``date_bin``)."""
     epoch = datetime(2000, 1, 1, tzinfo=UTC)
@@ -199,7 +246,48 @@ def _rewrite(pairs: Iterable[tuple[int, datetime]], delete: str, insert: str) ->
 
 
 def _rewrite_calls(pairs: Iterable[tuple[int, datetime]]) -> int:
-    return _rewrite(pairs, _CALLS_DELETE, _CALLS_SQL)
+    pairs = list(pairs)
+    rewritten = _rewrite(pairs, _CALLS_DELETE, _CALLS_SQL)
+    zones = _zones()
+    _rewrite_call_days({(zone, _local_day(start, zone), program) for zone in zones for program, start in pairs})
+    return rewritten
+
+
+def _rewrite_call_days(triples: Iterable[tuple[str, date, int]]) -> None:
+    triples = sorted(set(triples))
+    if triples:
+        zones, days, programs = zip(*triples, strict=True)
+        params = {"zones": list(zones), "days": list(days), "programs": list(programs)}
+        with connection.cursor() as cursor:
+            cursor.execute(_CALL_DAYS_DELETE, params)
+            cursor.execute(_CALL_DAYS_SQL, params)
+
+
+def _rewrite_agent_days(pairs: Iterable[tuple[str, date]]) -> None:
+    pairs = sorted(set(pairs))
+    if pairs:
+        zones, days = zip(*pairs, strict=True)
+        params = {"zones": list(zones), "days": list(days)}
+        with connection.cursor() as cursor:
+            cursor.execute(_AGENT_DAYS_DELETE, params)
+            cursor.execute(_AGENT_DAYS_SQL, params)
+
+
+def _zones() -> list[str]:
+    """The zones whose days are kept (being written or ready)."""
+    return list(ReportingZone.objects.values_list("name", flat=True))
+
+
+def _local_day(at: datetime, zone: str) -> date:
+    return at.astimezone(zoneinfo.ZoneInfo(zone)).date()
+
+
+def _local_days(start: datetime, end: datetime, zone: str) -> list[date]:
+    """The local days of ``zone`` that ``[start, end)`` touches."""
+    if end <= start:
+        return []
+    first, last = _local_day(start, zone), _local_day(end - timedelta(microseconds=1), zone)
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
 def _rewrite_work(pairs: Iterable[tuple[int, datetime]]) -> int:
@@ -267,6 +355,55 @@ def _rewrite_states(start: datetime, end: datetime, now: datetime) -> None:
     with connection.cursor() as db:
         db.execute("DELETE FROM reports_agentinterval WHERE start >= %s AND start < %s", [start, end])
         db.execute(_STATES_SQL, {"start": start, "end": end, "now": now, "step": STEP, "origin": EPOCH})
+    _rewrite_agent_days((zone, day) for zone in _zones() for day in _local_days(start, end, zone))
+
+
+def reporting_zones() -> set[str]:
+    """The zones people read metrics in: the server's, every active program's and every active user's."""
+    zones = {settings.TIME_ZONE}
+    zones.update(Program.objects.filter(is_active=True).values_list("time_zone", flat=True))
+    zones.update(User.objects.filter(is_active=True).values_list("time_zone", flat=True).distinct())
+    return zones
+
+
+def reporting_zones_sync() -> int:
+    """Keeps day rollups for exactly ``reporting_zones()``: a zone nobody uses any more loses its days; a new
+    zone has its past days written, a month per transaction, and is then marked ready for reads. Returns how
+    many zones were added."""
+    wanted = reporting_zones()
+    with transaction.atomic():
+        _lock()
+        gone = list(ReportingZone.objects.exclude(name__in=wanted).values_list("name", flat=True))
+        CallDay.objects.filter(zone__in=gone).delete()
+        AgentDay.objects.filter(zone__in=gone).delete()
+        ReportingZone.objects.filter(name__in=gone).delete()
+        for name in wanted:
+            ReportingZone.objects.get_or_create(name=name)
+    added = 0
+    for zone in ReportingZone.objects.filter(ready=False).values_list("name", flat=True):
+        _write_zone_days(zone)
+        ReportingZone.objects.filter(name=zone).update(ready=True)
+        added += 1
+    return added
+
+
+def _write_zone_days(zone: str) -> None:
+    with connection.cursor() as db:
+        db.execute(
+            "SELECT least((SELECT min(start) FROM reports_callinterval),"
+            " (SELECT min(start) FROM reports_agentinterval))"
+        )
+        first = db.fetchone()[0]
+    if first is None:
+        return
+    days = _local_days(first, timezone.now() + INTERVAL, zone)
+    programs = list(Program.objects.values_list("pk", flat=True))
+    for at in range(0, len(days), DAY_BATCH):
+        batch = days[at : at + DAY_BATCH]
+        with transaction.atomic():
+            _lock()
+            _rewrite_call_days((zone, day, program) for day in batch for program in programs)
+            _rewrite_agent_days((zone, day) for day in batch)
 
 
 def metrics_restate(*, start: datetime, end: datetime, program_ids: Iterable[int] | None = None) -> int:
@@ -301,6 +438,7 @@ def metrics_rollup() -> dict[str, int]:
         ProgramTargets.objects.filter(pk=targets.pk, updated_at=targets.updated_at).update(restate_pending=False)
         restated += 1
     return {
+        "zones_added": reporting_zones_sync(),
         "restated_programs": restated,
         "call_intervals": calls_rollup(),
         "work_intervals": work_rollup(),

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import zoneinfo
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from agents.models import AgentStateSpan
 from crm.models import Call, CallDirection, CallState
-from reports.models import AgentInterval, CallInterval, ProgramTargets
+from reports.models import AgentDay, AgentInterval, CallDay, CallInterval, ProgramTargets, ReportingZone
 from reports.selectors import Query, Totals, metrics, metrics_total
-from reports.services.rollup import agent_states_rollup, calls_rollup, metrics_restate, metrics_rollup, work_rollup
+from reports.services.rollup import (
+    agent_states_rollup,
+    calls_rollup,
+    metrics_restate,
+    metrics_rollup,
+    reporting_zones_sync,
+    work_rollup,
+)
 from reports.tests.factories import inbound_call
 
 pytestmark = pytest.mark.django_db
@@ -19,9 +29,10 @@ T0 = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)  # a Monday
 DAY = Query(start=datetime(2026, 11, 2, tzinfo=UTC), end=datetime(2026, 11, 3, tzinfo=UTC), interval="day")
 
 
-@pytest.fixture
-def floor(world):
-    """Program A's morning: the calls of the table in the test names, and the agent's states until 10:30."""
+@pytest.fixture(params=["from intervals", "from day rollups"])
+def floor(world, request):
+    """Program A's morning: the calls of the table in the test names, and the agent's states until 10:30. Every
+    test runs twice: reading the 15-minute intervals, and reading the day rollups of the ready zones."""
     a, agent = world.program_a, world.agent
     s = timedelta(seconds=1)
     inbound_call(a, at=T0 + 60 * s, agent=agent, wait=10, talk=300, hold=60, wrap=30, first_contact_resolution=True)
@@ -46,6 +57,9 @@ def floor(world):
         AgentStateSpan.objects.create(user=agent, state=state, started_at=start, ended_at=end)
     calls_rollup()
     agent_states_rollup(now=T0 + 30 * minute)
+    if request.param == "from day rollups":
+        reporting_zones_sync()
+        assert ReportingZone.objects.filter(name="UTC", ready=True).exists()
     return world
 
 
@@ -161,6 +175,89 @@ def test_new_york_days_are_not_utc_days(world):
     assert metrics(actor=world.manager, query=DAY) == []
 
 
+def _tables_read(actor, query):
+    with CaptureQueriesContext(connection) as queries:
+        metrics(actor=actor, query=query)
+    return {t for t in ("callday", "agentday", "callinterval", "agentinterval") if any(
+        f"reports_{t}" in q["sql"] for q in queries.captured_queries)}  # fmt: skip
+
+
+def test_whole_days_of_a_ready_zone_are_read_from_the_day_rollups(floor, request):
+    days = "day rollups" in request.node.callspec.id
+    by_agent = Query(**{**DAY.__dict__, "group_by": "agent"})
+    assert _tables_read(floor.manager, by_agent) == (
+        {"callday", "agentday"} if days else {"callinterval", "agentinterval"}
+    )
+    part_of_a_day = Query(start=T0, end=T0 + timedelta(hours=2), interval="day", group_by="agent")
+    assert _tables_read(floor.manager, part_of_a_day) == {"callinterval", "agentinterval"}
+    hours = Query(**{**by_agent.__dict__, "interval": "hour"})
+    assert _tables_read(floor.manager, hours) == {"callinterval", "agentinterval"}
+
+
+def test_the_zones_in_use_get_their_days_and_they_sum_their_intervals_across_a_dst_change(world):
+    ny = zoneinfo.ZoneInfo("America/New_York")  # program A's zone
+    # New York's 1 November 2026 has 25 hours (clocks go back at 2:00); 23:30 that night is 04:30 UTC on the 2nd.
+    for at, wait in [
+        (datetime(2026, 11, 1, 5, 30), 5),
+        (datetime(2026, 11, 1, 23, 30), 30),
+        (datetime(2026, 11, 3, 9), 8),
+    ]:
+        inbound_call(world.program_a, at=at.replace(tzinfo=ny), agent=world.agent, wait=wait, talk=100)
+    AgentStateSpan.objects.create(
+        user=world.agent, state="available", started_at=datetime(2026, 11, 1, 22, tzinfo=ny),
+        ended_at=datetime(2026, 11, 2, 2, tzinfo=ny),
+    )  # fmt: skip
+    calls_rollup()
+    agent_states_rollup(now=datetime(2026, 11, 4, tzinfo=UTC))
+    weeks = Query(start=datetime(2026, 10, 26, tzinfo=ny), end=datetime(2026, 11, 9, tzinfo=ny), tz=ny)
+
+    def read(query):
+        return [(r.start, r.end, r.totals.offered, r.totals.wait_seconds, r.totals.available_seconds)
+                for r in metrics(actor=world.manager, query=query)]  # fmt: skip
+
+    from_intervals = {interval: read(replace(weeks, interval=interval)) for interval in ("day", "week")}
+    metrics_rollup()
+    assert ReportingZone.objects.get(name="America/New_York").ready
+    assert _tables_read(world.manager, weeks) == {"callday", "agentday"}
+    assert (
+        read(weeks)
+        == from_intervals["day"]
+        == [
+            (datetime(2026, 11, 1, tzinfo=ny), datetime(2026, 11, 2, tzinfo=ny), 2, 35, 7200),
+            (datetime(2026, 11, 2, tzinfo=ny), datetime(2026, 11, 3, tzinfo=ny), 0, 0, 7200),
+            (datetime(2026, 11, 3, tzinfo=ny), datetime(2026, 11, 4, tzinfo=ny), 1, 8, 0),
+        ]
+    )
+    assert (
+        read(replace(weeks, interval="week"))
+        == from_intervals["week"]
+        == [
+            (datetime(2026, 10, 26, tzinfo=ny), datetime(2026, 11, 2, tzinfo=ny), 2, 35, 7200),
+            (datetime(2026, 11, 2, tzinfo=ny), datetime(2026, 11, 9, tzinfo=ny), 1, 8, 7200),
+        ]
+    )
+    # A late call is in its day at the next run.
+    inbound_call(world.program_a, at=datetime(2026, 11, 3, 10, tzinfo=ny), agent=world.agent, wait=2, talk=10)
+    metrics_rollup()
+    assert read(weeks)[-1][2:4] == (2, 10)
+    # A user's own zone (half an hour off the hour) is added, then dropped once nobody reads in it.
+    india = zoneinfo.ZoneInfo("Asia/Kolkata")
+    days = Query(start=datetime(2026, 11, 1, tzinfo=india), end=datetime(2026, 11, 5, tzinfo=india), tz=india)
+    from_intervals["india"] = read(days)
+    world.manager.time_zone = "Asia/Kolkata"
+    world.manager.save()
+    metrics_rollup()
+    assert _tables_read(world.manager, days) == {"callday", "agentday"}
+    assert read(days) == from_intervals["india"]
+    assert [row[2:] for row in from_intervals["india"]] == [(1, 5, 0), (1, 30, 14400), (2, 10, 0)]
+    world.manager.time_zone = "UTC"
+    world.manager.save()
+    metrics_rollup()
+    assert not ReportingZone.objects.filter(name="Asia/Kolkata").exists()
+    assert not CallDay.objects.filter(zone="Asia/Kolkata").exists()
+    assert not AgentDay.objects.filter(zone="Asia/Kolkata").exists()
+
+
 # --- The API and the export -----------------------------------------------------------------
 
 
@@ -188,6 +285,20 @@ def test_the_api_and_the_export_show_the_same_figures_as_the_selector(floor):
         "2026-11-02T00:00:00+00:00", "2026-11-03T00:00:00+00:00", "team", str(floor.team_a.pk), "Acme front",
         "5", "5", "4", "0",
     ]  # fmt: skip
+
+
+def test_the_metrics_queries_do_not_grow_with_the_range_or_the_agents(floor):
+    def queries(**params):
+        with CaptureQueriesContext(connection) as captured:
+            assert _api(floor.manager).get("/api/v1/metrics/", {"group_by": "agent", **params}).status_code == 200
+        return len(captured)
+
+    queries()  # what a first request caches
+    one_day = queries(**{"from": "2026-11-02T00:00:00Z", "to": "2026-11-03T00:00:00Z"})
+    for day in range(1, 20):  # another agent of the program, and many more days
+        inbound_call(floor.program_a, at=T0 - timedelta(days=day), agent=floor.supervisor, wait=5, talk=60)
+    calls_rollup()
+    assert queries(**{"from": "2026-10-03T00:00:00Z", "to": "2026-11-03T00:00:00Z"}) == one_day
 
 
 @pytest.mark.parametrize(
