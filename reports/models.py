@@ -69,9 +69,15 @@ class ProgramTargets(TimeStamped):
         return f"Targets of {self.program}"
 
 
-class CallSums(models.Model):
-    """The sums a call rollup keeps (docs/metrics.md), over the calls the formula names."""
+class CallRollup(models.Model):
+    """Inbound calls of one program, team and agent, summed (docs/metrics.md: each sum is over the calls its
+    formula names). Team and agent are empty for calls nobody answered."""
 
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     offered = models.PositiveIntegerField(default=0)
     answered = models.PositiveIntegerField(default=0)
     answered_in_time = models.PositiveIntegerField(default=0)
@@ -89,16 +95,10 @@ class CallSums(models.Model):
         abstract = True
 
 
-class CallInterval(CallSums):
-    """Inbound calls of one program, team and agent that started in one interval, summed. Team and agent are
-    empty for calls nobody answered."""
+class CallInterval(CallRollup):
+    """The calls that started in one interval."""
 
     start = models.DateTimeField()
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
 
     class Meta:
         constraints = [
@@ -115,17 +115,12 @@ class CallInterval(CallSums):
         return f"{self.program_id} {self.start:%Y-%m-%d %H:%M}"
 
 
-class CallDay(CallSums):
+class CallDay(CallRollup):
     """The call intervals of one local day in a reporting zone, summed per program, team and agent: a month
     is read as 30 rows per agent, not as thousands of intervals. Derived from ``CallInterval``."""
 
     zone = models.CharField(max_length=64)
     day = models.DateField()
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
 
     class Meta:
         constraints = [
