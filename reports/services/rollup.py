@@ -7,6 +7,10 @@ call events, gives the same rows. ``agent_states_rollup`` rewrites the intervals
 from the agent-state spans that overlap them. ``metrics_restate`` rewrites a past range whatever the
 cursors say (after a threshold changes, or by hand with ``manage.py metrics_restate``). Work is done in
 batches, one short transaction each, under an advisory lock so two workers never rewrite at once.
+
+Whatever rewrites intervals also re-sums, in the same transaction, the local days that hold them in every
+reporting zone (``CallDay``, ``AgentDay``); ``reporting_zones_sync`` adds and drops zones as programs and
+users pick them.
 """
 
 from __future__ import annotations
