@@ -381,8 +381,7 @@ def reporting_zones_sync() -> int:
         CallDay.objects.filter(zone__in=gone).delete()
         AgentDay.objects.filter(zone__in=gone).delete()
         ReportingZone.objects.filter(name__in=gone).delete()
-        for name in wanted:
-            ReportingZone.objects.get_or_create(name=name)
+        ReportingZone.objects.bulk_create([ReportingZone(name=name) for name in wanted], ignore_conflicts=True)
     added = 0
     for zone in ReportingZone.objects.filter(ready=False).values_list("name", flat=True):
         _write_zone_days(zone)
