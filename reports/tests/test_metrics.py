@@ -328,14 +328,22 @@ def test_roles_without_metrics_are_refused_and_other_programs_stay_invisible(flo
     assert _api(floor.manager).get("/api/v1/metrics/", params).json()["results"] == []
 
 
+def _earlier_today():
+    """A moment of today (UTC, the users' zone here) before now, even just after midnight."""
+    from django.utils import timezone as tz
+
+    now = tz.now()
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight + (now - midnight) / 2
+
+
 # --- The screens ------------------------------------------------------------------------------
 
 
 def test_the_dashboard_shows_today_the_range_and_the_teams_to_drill_into(floor, client):
-    from django.utils import timezone as tz
 
     # Today's figures come from today's calls: one answered in 5 s by the team's agent.
-    inbound_call(floor.program_a, at=tz.now() - timedelta(minutes=30), agent=floor.agent, wait=5, talk=100)
+    inbound_call(floor.program_a, at=_earlier_today(), agent=floor.agent, wait=5, talk=100)
     calls_rollup()
     client.force_login(floor.supervisor)
     page = client.get("/dashboard/", {"start": "2026-11-02", "end": "2026-11-02"})
@@ -391,11 +399,10 @@ def test_the_wallboard_shows_the_floor_now(world, client):
 
 
 def test_an_agent_sees_its_own_numbers_on_the_workspace(world, client):
-    from django.utils import timezone as tz
 
     ProgramTargets.objects.create(program=world.program_a, aht_seconds=300)
-    inbound_call(world.program_a, at=tz.now() - timedelta(minutes=20), agent=world.agent, wait=5, talk=200, wrap=40)
-    inbound_call(world.program_a, at=tz.now() - timedelta(minutes=10), agent=world.supervisor, wait=5, talk=900)
+    inbound_call(world.program_a, at=_earlier_today(), agent=world.agent, wait=5, talk=200, wrap=40)
+    inbound_call(world.program_a, at=_earlier_today(), agent=world.supervisor, wait=5, talk=900)
     calls_rollup()
     client.force_login(world.agent)
     html = client.get("/").content.decode()
