@@ -43,18 +43,22 @@ def is_admin(user: Actor | None) -> TypeGuard[User]:
 
 # Asked on nearly every request. "Serves" has one definition, the SQL function agents_user_serves
 # (migration agents 0007), which the database's program triggers and the decider rule use too.
-_SERVED_PROGRAMS = """
-    SELECT p.id, p.default_region FROM agents_program p
-    WHERE agents_user_serves(%(user)s, p.id)
-    ORDER BY p.id
-"""
+def served_programs_sql(user: str) -> str:
+    """A scalar subquery: the programs the user given by the SQL expression ``user`` serves, as a JSON list of
+    ``[id, default_region]`` in id order. A query that loads a user can carry it (the API token's does)."""
+    # ``user`` is a column or placeholder written in the code, never input.
+    return f"""(
+        SELECT coalesce(json_agg(json_build_array(p.id, p.default_region) ORDER BY p.id), '[]')
+        FROM agents_program p WHERE agents_user_serves({user}, p.id)
+    )"""  # noqa: S608
 
 
 def served_programs(user: Actor | None) -> dict[int, str]:
     """Programs whose records the user may read (its teams' programs plus direct ones), with each
     program's default phone region.
 
-    Computed once per user object (one query) and cached on it; admins serve all.
+    Computed once per user object (one query, unless the query that loaded the user brought it along) and
+    cached on it; admins serve all.
     """
     if not is_active_user(user):
         return {}
@@ -62,8 +66,13 @@ def served_programs(user: Actor | None) -> dict[int, str]:
     if cached is not None:
         return cached
     with connection.cursor() as cursor:
-        cursor.execute(_SERVED_PROGRAMS, {"user": user.pk})
-        programs = dict(cursor.fetchall())
+        cursor.execute("SELECT " + served_programs_sql("%(user)s"), {"user": user.pk})
+        return remember_served_programs(user, cursor.fetchone()[0])
+
+
+def remember_served_programs(user: User, rows: list[list[object]]) -> dict[int, str]:
+    """Cache what ``served_programs_sql`` answered for ``user`` (loaded with it, or asked for alone)."""
+    programs = {int(pk): str(region) for pk, region in rows}
     setattr(user, _CACHE_ATTR, programs)
     return programs
 

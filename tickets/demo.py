@@ -187,10 +187,10 @@ def _insert_ticket_batch(
                 AND (NOT %(generated)s OR tags @> ARRAY['generated']::varchar[])
             ),
             new AS (
-              INSERT INTO tickets_ticket (created_at, updated_at, number, subject, description, program_id,
+              INSERT INTO tickets_ticket (created_at, updated_at, subject, description, program_id,
                                           customer_id, team_id, assignee_id, priority, channel, tags, status,
                                           first_response_due, resolution_due, resolved_at, closed_at)
-              SELECT c.at, c.at, 'SB-' || nextval('tickets_number_seq'),
+              SELECT c.at, c.at,
                      (ARRAY['Order arrived damaged','Charged twice','Cannot log in','Wrong item delivered',
                             'Refund not received','Change delivery address','Broken oven door','Missing invoice'])
                        [1 + g %% 8] || ' #' || g,

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F
 
 from agents.models import Program, Team, TimeStamped
+from tickets.numbers import next_ticket_number
 
 
 class Priority(models.TextChoices):
@@ -64,8 +65,8 @@ class Ticket(TimeStamped):
         RESOLVED = "resolved", "Resolved"
         CLOSED = "closed", "Closed"
 
-    # Human-readable, e.g. SB-10432; assigned from a database sequence by the create service.
-    number = models.CharField(max_length=20, unique=True)
+    # Human-readable, e.g. SB-10432, from a database sequence (the column's default).
+    number = models.CharField(max_length=20, unique=True, db_default=next_ticket_number())
     subject = models.CharField(max_length=200)
     description = models.TextField(blank=True, max_length=20_000)
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="tickets")

@@ -1,6 +1,7 @@
 """The integrators' busiest writes, opening a ticket and logging a call, send a fixed, small number of
-statements whatever the data (issue 16: at most 8, transaction control not counted), and answer with
-what was written without reading it back."""
+statements whatever the data (issue 16 allows 8, transaction control not counted; both send 6: the token
+query brings the caller's programs, the ticket number is the column's default), and answer with what was
+written without reading it back."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from integrations.services.tokens import token_create
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
+STATEMENTS = 6
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
 
 
@@ -31,13 +33,13 @@ def api(world):
     return client
 
 
-def test_opening_a_ticket_sends_at_most_eight_statements(api, world):
+def test_opening_a_ticket_sends_six_statements(api, world):
     customer = customer_with_phone(world.program_a, "+14155550100")
     with CaptureQueriesContext(connection) as queries:
         response = api.post("/api/v1/tickets/", {"subject": "Oven door broken", "customer": customer.pk}, format="json")
     assert response.status_code == 201, response.json()
     statements = _statements(queries)
-    assert len(statements) <= 8, "\n".join(statements)
+    assert len(statements) <= STATEMENTS, "\n".join(statements)
     ticket = Ticket.objects.get(pk=response.json()["id"])
     body = response.json()
     assert (body["number"], body["team"], body["customer"], body["program"]) == (
@@ -46,7 +48,7 @@ def test_opening_a_ticket_sends_at_most_eight_statements(api, world):
 
 
 @pytest.mark.django_db(transaction=True)  # as in a request: the service's transaction is the outermost one
-def test_logging_a_call_sends_at_most_eight_statements(api, world):
+def test_logging_a_call_sends_six_statements(api, world):
     customer = customer_with_phone(world.program_a, "+14155550100")
     payload = {
         "external_id": "pbx-1",
@@ -60,7 +62,7 @@ def test_logging_a_call_sends_at_most_eight_statements(api, world):
         response = api.post("/api/v1/calls/", payload, format="json")
     assert response.status_code == 201, response.json()
     statements = _statements(queries)
-    assert len(statements) <= 8, "\n".join(statements)
+    assert len(statements) <= STATEMENTS, "\n".join(statements)
     # One transaction: no savepoint round trips around the insert.
     assert not [q["sql"] for q in queries.captured_queries if "SAVEPOINT" in q["sql"].upper()]
     call = Call.objects.get(pk=response.json()["id"])

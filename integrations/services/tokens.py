@@ -6,10 +6,12 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from django.db.models.expressions import RawSQL
 from django.http import HttpRequest
 from django.utils import timezone
 
 from agents.models import User
+from agents.permissions import remember_served_programs, served_programs_sql
 from agents.services import audit_record
 from integrations.models import ApiToken
 
@@ -64,7 +66,12 @@ class TokenRejected(Exception):
 
 def token_authenticate(*, raw: str) -> ApiToken:
     try:
-        token = ApiToken.objects.select_related("user").get(key_hash=_hash(raw))
+        # The user's programs come along (every API request asks for them next).
+        token = (
+            ApiToken.objects.select_related("user")
+            .annotate(served=RawSQL(served_programs_sql('"integrations_apitoken"."user_id"'), ()))  # noqa: S611
+            .get(key_hash=_hash(raw))
+        )
     except ApiToken.DoesNotExist:
         raise TokenRejected("Unknown API token.") from None
     now = timezone.now()
@@ -74,6 +81,7 @@ def token_authenticate(*, raw: str) -> ApiToken:
         raise TokenRejected("This API token expired; ask an administrator for a new one.")
     if not token.user.is_active:
         raise TokenRejected("The account of this API token is disabled.")
+    remember_served_programs(token.user, token.served)
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token

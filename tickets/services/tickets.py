@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from agents.models import Program, Team, User
@@ -19,13 +19,6 @@ from config.redaction import redact_text, refuse_card
 from crm.models import Call, Customer
 from tickets import permissions
 from tickets.models import TRANSITIONS, Category, Channel, Comment, Priority, SlaPolicy, Ticket, TicketEvent
-from tickets.numbers import ticket_number_format
-
-
-def _next_number() -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval('tickets_number_seq')")
-        return ticket_number_format(cursor.fetchone()[0])
 
 
 def _sla_due(program: Program, priority: str, start: Any) -> tuple[Any, Any]:
@@ -127,7 +120,6 @@ def ticket_create(
     first_due, resolution_due = _sla_due(program, priority, now)
     with transaction.atomic():
         ticket = Ticket.objects.create(
-            number=_next_number(),
             subject=subject[:200],
             description=redact_text(description or ""),
             program=program,
