@@ -8,7 +8,7 @@ tickets, ... a user sees) lives in each app's selectors, built on
 
 from __future__ import annotations
 
-from typing import TypeGuard
+from typing import Any, TypeGuard
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
@@ -70,7 +70,7 @@ def served_programs(user: Actor | None) -> dict[int, str]:
         return remember_served_programs(user, cursor.fetchone()[0])
 
 
-def remember_served_programs(user: User, rows: list[list[object]]) -> dict[int, str]:
+def remember_served_programs(user: User, rows: list[list[Any]]) -> dict[int, str]:
     """Cache what ``served_programs_sql`` answered for ``user`` (loaded with it, or asked for alone)."""
     programs = {int(pk): str(region) for pk, region in rows}
     setattr(user, _CACHE_ATTR, programs)
