@@ -13,8 +13,9 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, DateTimeField, F, Min, Q, QuerySet, Sum, Value
-from django.db.models.functions import Trunc
+from django.db import connection
+from django.db.models import BigIntegerField, Count, DateField, DateTimeField, F, Min, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Trunc
 from django.utils import timezone
 
 from agents.models import AgentState, Membership, Program, Role, Team, User
@@ -90,10 +91,11 @@ class Totals:
         for name in _TOTALS_FIELDS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
-    def add_sums(self, sums: dict[str, Any], names: tuple[str, ...]) -> None:
-        """Adds a database row's sums (``names`` of its columns, the same names here)."""
-        for name in names:
-            setattr(self, name, getattr(self, name) + (sums[name] or 0))
+    def add_sums(self, sums: tuple[int | None, ...], names: tuple[str, ...]) -> None:
+        """Adds a database row's sums of the columns ``names`` (the same names here), in that order. A whole
+        range's sums over no rows are NULL."""
+        for name, value in zip(names, sums, strict=True):
+            setattr(self, name, getattr(self, name) + (value or 0))
 
     @property
     def aht_seconds(self) -> float | None:
@@ -245,26 +247,40 @@ def metrics(*, actor: Actor, query: Query) -> list[MetricRow]:
     zone = _days_zone(query)
     calls = _scoped(CallDay.objects.all() if zone else CallInterval.objects.all(), scope, query, agent=True, zone=zone)
     group_field = {"none": None, "program": "program_id", "team": "team_id", "agent": "agent_id"}[query.group_by]
-    values = ["bucket", group_field] if group_field else ["bucket"]
-    buckets = calls.annotate(bucket=_bucket(query, zone)).values(*values)
-    for row in buckets.annotate(**{n: Sum(n) for n in CALL_SUMS}):  # no bucket in GROUP BY for a whole range
-        key = row.get(group_field) if group_field else None
-        if query.group_by != "none" and key is None:
-            continue  # calls nobody answered have no team or agent: they count for the program and in "all"
-        rows.totals(row["bucket"], key).add_sums(row, CALL_SUMS)
+    _add_sums(rows, calls.annotate(bucket=_bucket(query, zone)), group_field, CALL_SUMS)
     if query.group_by != "agent" and scope.agent is None and query.agent is None:
         work = _scoped(WorkInterval.objects.all(), scope, query, agent=False)
         group_field = {"none": None, "program": "program_id", "team": "team_id"}[query.group_by]
-        values = ["bucket", group_field] if group_field else ["bucket"]
-        buckets = work.annotate(bucket=_bucket(query, None)).values(*values)
-        for row in buckets.annotate(**{n: Sum(n) for n in WORK_SUMS}):
-            key = row.get(group_field) if group_field else None
-            if query.group_by != "none" and key is None:
-                continue  # callbacks (and approvals without a team) count for the program and in "all"
-            rows.totals(row["bucket"], key).add_sums(row, WORK_SUMS)
+        _add_sums(rows, work.annotate(bucket=_bucket(query, None)), group_field, WORK_SUMS)
     _add_states(rows, scope, query, zone)
     _label(rows.rows.values(), query.group_by)
     return sorted(rows.rows.values(), key=lambda r: (r.start, r.label))
+
+
+def _add_sums(rows: _Rows, source: QuerySet[Any], group_field: str | None, names: tuple[str, ...]) -> None:
+    """Adds ``source``'s sums of ``names`` per bucket and group to the rows being summed."""
+    keys = ["bucket", group_field] if group_field else ["bucket"]
+    summed = source.values(*keys).annotate(**_sums(names)).values_list(*keys, *names)
+    for row in _fetch(summed):  # no bucket in GROUP BY for a whole range
+        key = row[1] if group_field else None
+        if group_field and key is None:
+            continue  # calls nobody answered, callbacks: they count for the program and in "all", not in a group
+        rows.totals(row[0], key).add_sums(row[len(keys) :], names)
+
+
+def _sums(names: tuple[str, ...]) -> dict[str, Any]:
+    """SUM of each column as a bigint (an ``int``; PostgreSQL sums a bigint column as numeric)."""
+    return {name: Cast(Sum(name), BigIntegerField()) for name in names}
+
+
+def _fetch(rows: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """An aggregate's rows as the driver returns them. Django's per-value converters cost more than the
+    query on a month of per-agent days (20,000 rows); the sums are bigints already, and a bucket comes back
+    as a date, an aware datetime, or a naive local datetime (``_Rows.totals`` reads all three)."""
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 class _Rows:
@@ -313,12 +329,16 @@ def _bucket(query: Query, zone: str | None) -> Any:
         return Value(query.start, output_field=DateTimeField())
     if zone is None:
         return Trunc("start", query.interval, tzinfo=query.tz)
-    return F("day") if query.interval == "day" else Trunc("day", "week")
+    return F("day") if query.interval == "day" else Cast(Trunc("day", "week"), DateField())
 
 
 def _edges(query: Query, bucket: datetime | date) -> tuple[datetime, datetime]:
-    """Start and end of the interval ``bucket`` begins (a day rollup's day begins at its local midnight)."""
-    start = bucket if isinstance(bucket, datetime) else datetime.combine(bucket, time(), tzinfo=query.tz)
+    """Start and end of the interval ``bucket`` begins: a day rollup's day begins at its local midnight; a
+    truncated time without a zone is a wall-clock time in the query's zone."""
+    if not isinstance(bucket, datetime):
+        start = datetime.combine(bucket, time(), tzinfo=query.tz)
+    else:
+        start = bucket if bucket.tzinfo is not None else bucket.replace(tzinfo=query.tz)
     local = start.astimezone(query.tz).replace(tzinfo=None)
     return start, (local + _STEP[query.interval]).replace(tzinfo=query.tz)
 
@@ -381,19 +401,22 @@ def _add_states(rows: _Rows, scope: Scope, query: Query, zone: str | None) -> No
     if not members:
         return
     source = AgentDay.objects.all() if zone else AgentInterval.objects.all()
+    # Without groups every agent counts once, for the one row of its interval: the database sums them.
+    per = ["bucket"] if query.group_by == "none" else ["bucket", "agent_id"]
     states = (
         _in_range(source.filter(agent_id__in=members), query, zone)
         .annotate(bucket=_bucket(query, zone))
-        .values("bucket", "agent_id")
-        .annotate(**{n: Sum(n) for n in OCCUPANCY_SUMS})
-        .values_list("bucket", "agent_id", *OCCUPANCY_SUMS)
+        .values(*per)
+        .annotate(**_sums(OCCUPANCY_SUMS))
+        .values_list(*per, *OCCUPANCY_SUMS)
     )
-    for bucket, agent_id, available, on_call, wrap_up in states:
-        for key in members[agent_id]:
+    for row in _fetch(states):
+        bucket, (available, on_call, wrap_up) = row[0], row[len(per) :]
+        for key in members[row[1]] if len(per) == 2 else (None,):
             totals = rows.totals(bucket, key)
-            totals.available_seconds += available
-            totals.on_call_seconds += on_call
-            totals.state_wrap_up_seconds += wrap_up
+            totals.available_seconds += available or 0
+            totals.on_call_seconds += on_call or 0
+            totals.state_wrap_up_seconds += wrap_up or 0
 
 
 def _label(rows: Any, group_by: str) -> None:
