@@ -137,6 +137,13 @@ def test_no_calls_gives_no_rows_and_no_figure(world):
     assert (nothing["aht_seconds"], nothing["service_level"], nothing["occupancy"]) == (None, None, None)
 
 
+def test_figures_round_a_half_up_and_a_rate_over_nothing_is_null():
+    # 1 of 32 answered in time is 0.03125: four decimals, the half up (docs/metrics.md).
+    figures = Totals(offered=32, answered=32, answered_in_time=1, handled=32, talk_seconds=20).figures()
+    assert (figures["service_level"], figures["aht_seconds"]) == (0.0313, 0.6)
+    assert (figures["csat"], figures["occupancy"], figures["sla_met_rate"]) == (None, None, None)
+
+
 def test_rerunning_changes_nothing_and_a_late_event_is_counted(floor):
     def rows():
         return set(CallInterval.objects.values_list("start", "program_id", "agent_id", "offered", "handled"))
