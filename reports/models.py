@@ -21,6 +21,10 @@ CALL_SUMS = (
     "transferred", "wait_seconds", "talk_seconds", "hold_seconds", "wrap_up_seconds",
 )  # fmt: skip
 STATE_SUMS = ("available_seconds", "on_call_seconds", "wrap_up_seconds", "break_seconds")
+WORK_SUMS = (
+    "tickets_opened", "tickets_resolved", "resolved_with_due", "resolved_in_time", "approvals_decided",
+    "approval_seconds", "callbacks_due", "callbacks_on_time",
+)  # fmt: skip
 
 
 def _ratio(help_text: str) -> models.FloatField:

@@ -1,5 +1,5 @@
 from config.privacy import Policy
-from reports.models import CALL_SUMS, STATE_SUMS
+from reports.models import CALL_SUMS, STATE_SUMS, WORK_SUMS
 
 # Rollups and targets hold counts and seconds per program, team, agent and interval: no customer data.
 POLICIES = {
@@ -11,12 +11,7 @@ POLICIES = {
     ),
     "reports.CallInterval": Policy(not_personal=("start", *CALL_SUMS)),
     "reports.CallDay": Policy(not_personal=("zone", "day", *CALL_SUMS)),
-    "reports.WorkInterval": Policy(
-        not_personal=(
-            "start", "tickets_opened", "tickets_resolved", "resolved_with_due", "resolved_in_time",
-            "approvals_decided", "approval_seconds", "callbacks_due", "callbacks_on_time",
-        )
-    ),
+    "reports.WorkInterval": Policy(not_personal=("start", *WORK_SUMS)),
     "reports.AgentInterval": Policy(not_personal=("start", *STATE_SUMS)),
     "reports.AgentDay": Policy(not_personal=("zone", "day", *STATE_SUMS)),
     "reports.ReportingZone": Policy(not_personal=("name", "ready")),

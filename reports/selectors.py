@@ -27,6 +27,7 @@ from crm.models import Call
 from crm.selectors import LiveCalls, call_list, calls_live
 from reports.models import (
     CALL_SUMS,
+    WORK_SUMS,
     AgentDay,
     AgentInterval,
     CallDay,
@@ -45,10 +46,6 @@ _STEP = {"hour": timedelta(hours=1), "day": timedelta(days=1), "week": timedelta
 WHOLE_RANGE = "range"
 # The agent-state sums occupancy reads (break time is kept, not shown).
 OCCUPANCY_SUMS = ("available_seconds", "on_call_seconds", "wrap_up_seconds")
-WORK_SUMS = (
-    "tickets_opened", "tickets_resolved", "resolved_with_due", "resolved_in_time", "approvals_decided",
-    "approval_seconds", "callbacks_due", "callbacks_on_time",
-)  # fmt: skip
 # A callback due within this long is "due" on the wallboard.
 CALLBACK_SOON = timedelta(minutes=15)
 
@@ -186,6 +183,9 @@ def sum_totals(rows: list[MetricRow]) -> Totals:
     return total
 
 
+_SCALES = {digits: 10.0**digits for digits in range(7)}
+
+
 def _round(value: float | None, digits: int) -> float | None:
     """``value`` to ``digits`` decimals, halves up. Python's ``round`` goes through decimal digits and was
     most of the time of a month of per-agent rows (12 figures a row)."""
@@ -193,9 +193,6 @@ def _round(value: float | None, digits: int) -> float | None:
         return None
     scale = _SCALES[digits]
     return math.floor(value * scale + 0.5) / scale
-
-
-_SCALES = {digits: 10.0**digits for digits in range(7)}
 
 
 @dataclass
@@ -267,10 +264,11 @@ def metrics(*, actor: Actor, query: Query) -> list[MetricRow]:
 
 
 def _add_sums(rows: _Rows, source: QuerySet[Any], group_field: str | None, names: tuple[str, ...]) -> None:
-    """Adds ``source``'s sums of ``names`` per bucket and group to the rows being summed."""
+    """Adds ``source``'s sums of ``names`` per bucket and group to the rows being summed (a whole range's
+    constant bucket stays out of the GROUP BY)."""
     keys = ["bucket", group_field] if group_field else ["bucket"]
     summed = source.values(*keys).annotate(**_sums(names)).values_list(*keys, *names)
-    for row in _fetch(summed):  # no bucket in GROUP BY for a whole range
+    for row in _fetch(summed):
         key = row[1] if group_field else None
         if group_field and key is None:
             continue  # calls nobody answered, callbacks: they count for the program and in "all", not in a group
@@ -410,18 +408,19 @@ def _add_states(rows: _Rows, scope: Scope, query: Query, zone: str | None) -> No
     if not members:
         return
     source = AgentDay.objects.all() if zone else AgentInterval.objects.all()
-    # Without groups every agent counts once, for the one row of its interval: the database sums them.
-    per = ["bucket"] if query.group_by == "none" else ["bucket", "agent_id"]
+    # Without groups every agent counts once, in the one row of its interval: the database sums them.
+    per_agent = query.group_by != "none"
+    keys = ["bucket", "agent_id"] if per_agent else ["bucket"]
     states = (
         _in_range(source.filter(agent_id__in=members), query, zone)
         .annotate(bucket=_bucket(query, zone))
-        .values(*per)
+        .values(*keys)
         .annotate(**_sums(OCCUPANCY_SUMS))
-        .values_list(*per, *OCCUPANCY_SUMS)
+        .values_list(*keys, *OCCUPANCY_SUMS)
     )
     for row in _fetch(states):
-        bucket, (available, on_call, wrap_up) = row[0], row[len(per) :]
-        for key in members[row[1]] if len(per) == 2 else (None,):
+        bucket, (available, on_call, wrap_up) = row[0], row[len(keys) :]
+        for key in members[row[1]] if per_agent else (None,):
             totals = rows.totals(bucket, key)
             totals.available_seconds += available or 0
             totals.on_call_seconds += on_call or 0

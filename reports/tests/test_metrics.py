@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone as tz
 
 from agents.models import AgentStateSpan
 from crm.models import Call, CallDirection, CallState
@@ -337,8 +338,6 @@ def test_roles_without_metrics_are_refused_and_other_programs_stay_invisible(flo
 
 def _earlier_today():
     """A moment of today (UTC, the users' zone here) before now, even just after midnight."""
-    from django.utils import timezone as tz
-
     now = tz.now()
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
     return midnight + (now - midnight) / 2
@@ -348,7 +347,6 @@ def _earlier_today():
 
 
 def test_the_dashboard_shows_today_the_range_and_the_teams_to_drill_into(floor, client):
-
     # Today's figures come from today's calls: one answered in 5 s by the team's agent.
     inbound_call(floor.program_a, at=_earlier_today(), agent=floor.agent, wait=5, talk=100)
     calls_rollup()
@@ -387,8 +385,6 @@ def test_agents_and_knowledge_managers_have_no_dashboard(world, client):
 
 
 def test_the_wallboard_shows_the_floor_now(world, client):
-    from django.utils import timezone as tz
-
     now = tz.now()
     waiting = inbound_call(world.program_a, at=now - timedelta(seconds=95), answered=False, ended=False)
     Call.objects.filter(pk=waiting.pk).update(state=CallState.RINGING)
@@ -406,7 +402,6 @@ def test_the_wallboard_shows_the_floor_now(world, client):
 
 
 def test_an_agent_sees_its_own_numbers_on_the_workspace(world, client):
-
     ProgramTargets.objects.create(program=world.program_a, aht_seconds=300)
     inbound_call(world.program_a, at=_earlier_today(), agent=world.agent, wait=5, talk=200, wrap=40)
     inbound_call(world.program_a, at=_earlier_today(), agent=world.supervisor, wait=5, talk=900)
