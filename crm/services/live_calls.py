@@ -218,12 +218,16 @@ def call_event_apply(*, actor: Actor, call: Call, event: str, at: datetime, agen
         if changed:
             locked.save(update_fields=[*changed, "updated_at"])
             _follow_agents(locked, previous_state=previous_state, previous_agent_id=previous_agent_id)
-            publish(
-                "call.updated",
-                program_id=locked.program_id,
-                payload={"call_id": locked.pk, "external_id": locked.external_id, "state": locked.state},
-            )
+            _announce(locked)
     return locked
+
+
+def _announce(call: Call) -> None:
+    publish(
+        "call.updated",
+        program_id=call.program_id,
+        payload={"call_id": call.pk, "external_id": call.external_id, "state": call.state},
+    )
 
 
 def call_event_record(
@@ -415,6 +419,7 @@ def call_wrap_up(
         if changed:
             locked.save(update_fields=[*changed, "updated_at"])
             _follow_agents(locked, previous_state=previous_state, previous_agent_id=locked.agent_id)
+            _announce(locked)
         return locked
 
 
