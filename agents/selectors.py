@@ -190,3 +190,14 @@ def supervisors_of(*, agent: User) -> list[int]:
         .values_list("pk", flat=True)
         .distinct()
     )
+
+
+def agent_home_team(*, agent_id: int, program_id: int) -> int | None:
+    """The team an agent's work in a program counts for: of its teams serving the program, the lowest id
+    (the metrics rollup's rule, ``reports.services.rollup._CALLS_SQL``)."""
+    return (
+        Team.objects.filter(memberships__user_id=agent_id, programs__id=program_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )

@@ -10,7 +10,7 @@ and non-personal facts; a subscriber that needs more reads it.
 
 Event names: ``ticket.created``, ``ticket.updated``, ``call.logged``,
 ``approval.requested``, ``approval.decided``, ``follow_up.due``,
-``customer.erased`` (the webhook catalogue).
+``customer.erased``, ``survey.answered`` (the webhook catalogue).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ EVENT_NAMES = (
     "approval.decided",
     "follow_up.due",
     "customer.erased",
+    "survey.answered",
 )
 
 

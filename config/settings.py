@@ -59,6 +59,7 @@ PROJECT_APPS = [
     "tickets",
     "knowledge",
     "approvals",
+    "quality",
     "integrations",
     "reports",
 ]
@@ -214,6 +215,8 @@ AGENT_IDLE_MINUTES = env.int("AGENT_IDLE_MINUTES", default=15)
 SLA_CHECK_SECONDS = env.float("SLA_CHECK_SECONDS", default=60)
 # How often the metric rollups catch up with new calls and agent states (the dashboard lags at most this).
 METRICS_ROLLUP_SECONDS = env.float("METRICS_ROLLUP_SECONDS", default=60)
+# Surveys owed after their delay, and retries after an SMTP failure, go out this often.
+SURVEY_DISPATCH_SECONDS = env.float("SURVEY_DISPATCH_SECONDS", default=30.0)
 SLA_WARNING_MINUTES = env.int("SLA_WARNING_MINUTES", default=15)
 ERASURE_GRACE_DAYS = env.int("ERASURE_GRACE_DAYS", default=7)
 EXPORT_AVAILABLE_DAYS = env.int("EXPORT_AVAILABLE_DAYS", default=7)
@@ -233,6 +236,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "webhooks-dispatch": {"task": "integrations.webhook_deliveries_dispatch", "schedule": WEBHOOK_DISPATCH_SECONDS},
     "data-requests-due": {"task": "crm.data_requests_process_due", "schedule": 300.0},
     "metrics-rollup": {"task": "reports.metrics_rollup", "schedule": METRICS_ROLLUP_SECONDS},
+    "surveys-dispatch": {"task": "quality.surveys_dispatch", "schedule": SURVEY_DISPATCH_SECONDS},
     # Nightly, off-peak: retention deletes in small batches but still reads a lot.
     "retention": {"task": "crm.retention_run", "schedule": crontab(hour=3, minute=17)},
 }
@@ -280,6 +284,11 @@ MEDIA_URL = "media/"
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Switchboard <switchboard@localhost>")
+# Where links in emails (surveys) point: the address customers reach this server at.
+SITE_URL = env.str(
+    "SITE_URL",
+    default=f"http://{env.str('SWITCHBOARD_HOST', default='127.0.0.1')}:{env.str('SWITCHBOARD_PORT', default='8000')}",
+)
 # Email notifications are optional: the in-app notification is always there.
 EMAIL_NOTIFICATIONS = env.bool("EMAIL_NOTIFICATIONS", default=bool(env.str("EMAIL_URL", default="")))
 
@@ -393,6 +402,9 @@ SPECTACULAR_SETTINGS = {
         "FollowUpStatusEnum": "tickets.models.FollowUp.Status",
         "ApprovalStatusEnum": "approvals.models.STATUS_CHOICES",
         "ArticleStatusEnum": "knowledge.models.Article.Status",
+        "TicketChannelEnum": "tickets.models.Channel",
+        "SurveyChannelEnum": "quality.models.SurveyChannel",
+        "SurveyAnswerChannelEnum": "quality.models.POSTED_CHANNELS",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
@@ -420,4 +432,12 @@ LOGGING = {
 
 SITE_NAME = "Switchboard"
 # Modules whose ``seed(*, scale, stdout)`` the seed_demo command runs, in this order.
-DEMO_SEEDERS = ["agents.demo", "crm.demo", "tickets.demo", "approvals.demo", "knowledge.demo", "reports.demo"]
+DEMO_SEEDERS = [
+    "agents.demo",
+    "crm.demo",
+    "tickets.demo",
+    "approvals.demo",
+    "knowledge.demo",
+    "reports.demo",
+    "quality.demo",
+]

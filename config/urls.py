@@ -10,6 +10,7 @@ api_v1 = [
     path("", include("tickets.api.urls")),
     path("", include("knowledge.api.urls")),
     path("", include("approvals.api.urls")),
+    path("", include("quality.api.urls")),
     path("", include("integrations.api.urls")),
     path("", include("reports.api.urls")),
 ]
@@ -24,6 +25,7 @@ urlpatterns = [
     path("", include("knowledge.urls")),
     path("", include("agents.urls")),
     path("", include("approvals.urls")),
+    path("", include("quality.urls")),
     path("", include("reports.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -75,6 +75,13 @@ def test_every_page_for_every_role_passes_axe_and_fits_390_px(browser, live_serv
     call = Call.objects.filter(program__slug="acme-bakery", state="completed").order_by("id").first()
     article = Article.objects.filter(status="published").order_by("id").first()
     agent = User.objects.get(username="agent")
+    from django.utils import timezone
+
+    from quality.models import Survey
+    from quality.services.surveys import survey_link
+
+    survey = Survey.objects.filter(status="sent", expires_at__gt=timezone.now()).order_by("id").first()
+    assert survey is not None  # the demo's surveys sent this week still take an answer
     assert customer is not None
     assert ticket is not None
     assert call is not None
@@ -86,6 +93,8 @@ def test_every_page_for_every_role_passes_axe_and_fits_390_px(browser, live_serv
         "calls/<int:pk>/": f"calls/{call.pk}/",
         "kb/<slug:slug>/": f"kb/{article.slug}/",
         "dashboard/agents/<int:pk>/": f"dashboard/agents/{agent.pk}/",
+        # The customer's survey page (no login needed; signed in, it is the same page).
+        "survey/<str:token>/": survey_link(survey).split("/", 3)[3],
     }
     urls = [_fill(route, objects) for route in _page_routes()]
     failures: list[str] = []

@@ -18,7 +18,8 @@ INTERVAL_MINUTES = 15
 # The columns of the call and agent-state rollups, as the rollup SQL and the selectors name them.
 CALL_SUMS = (
     "offered", "answered", "answered_in_time", "abandoned", "short_abandoned", "handled", "resolved_first",
-    "transferred", "wait_seconds", "talk_seconds", "hold_seconds", "wrap_up_seconds",
+    "transferred", "wait_seconds", "talk_seconds", "hold_seconds", "wrap_up_seconds", "csat_responses",
+    "csat_satisfied", "csat_score_sum",
 )  # fmt: skip
 STATE_SUMS = ("available_seconds", "on_call_seconds", "wrap_up_seconds", "break_seconds")
 WORK_SUMS = (
@@ -75,7 +76,8 @@ class ProgramTargets(TimeStamped):
 
 class CallRollup(models.Model):
     """Inbound calls of one program, team and agent, summed (docs/metrics.md: each sum is over the calls its
-    formula names). Team and agent are empty for calls nobody answered."""
+    formula names), and the survey answers about that agent's work. Team and agent are empty for calls nobody
+    answered."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
@@ -94,6 +96,10 @@ class CallRollup(models.Model):
     talk_seconds = models.BigIntegerField(default=0, help_text="Σ talk of handled calls")
     hold_seconds = models.BigIntegerField(default=0, help_text="Σ hold of handled calls")
     wrap_up_seconds = models.BigIntegerField(default=0, help_text="Σ wrap-up of handled calls")
+    # Survey answers about the agent's calls and tickets, counted at the call's start or the ticket's resolution.
+    csat_responses = models.PositiveIntegerField(default=0)
+    csat_satisfied = models.PositiveIntegerField(default=0, help_text="Answers scoring 4 or 5")
+    csat_score_sum = models.PositiveIntegerField(default=0, help_text="Σ scores")
 
     class Meta:
         abstract = True

@@ -253,7 +253,12 @@ def _out_of_scope_objects(world) -> dict[str, int]:
     other_token, _ = token_create(user=world.agent_b, name="b")
     hook = WebhookSubscription.objects.create(owner=world.agent_b, url="https://example.com", events=["call.logged"])
     del other_token
+    from quality.tests.factories import survey_answer
+
+    answer = survey_answer(CallFactory(customer=customer, agent=world.agent_b), 3)
     return {
+        "survey": answer.survey_id,
+        "survey-response": answer.pk,
         "customer": customer.pk,
         "call": CallFactory(customer=customer).pk,
         "ticket": ticket.pk,

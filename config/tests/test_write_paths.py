@@ -17,6 +17,8 @@ from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
 STATEMENTS = 6
+# A call also asks whether its program surveys customers (issue 18; the issue-16 target is at most 8).
+CALL_STATEMENTS = STATEMENTS + 1
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
 
 
@@ -48,7 +50,7 @@ def test_opening_a_ticket_sends_six_statements(api, world):
 
 
 @pytest.mark.django_db(transaction=True)  # as in a request: the service's transaction is the outermost one
-def test_logging_a_call_sends_six_statements(api, world):
+def test_logging_a_call_sends_seven_statements(api, world):
     customer = customer_with_phone(world.program_a, "+14155550100")
     payload = {
         "external_id": "pbx-1",
@@ -62,7 +64,7 @@ def test_logging_a_call_sends_six_statements(api, world):
         response = api.post("/api/v1/calls/", payload, format="json")
     assert response.status_code == 201, response.json()
     statements = _statements(queries)
-    assert len(statements) <= STATEMENTS, "\n".join(statements)
+    assert len(statements) <= CALL_STATEMENTS, "\n".join(statements)
     # One transaction: no savepoint round trips around the insert.
     assert not [q["sql"] for q in queries.captured_queries if "SAVEPOINT" in q["sql"].upper()]
     call = Call.objects.get(pk=response.json()["id"])

@@ -18,6 +18,7 @@ class RetentionPolicy(TimeStamped):
         NOTIFICATIONS = "notifications", "Read notifications"
         AUDIT_EVENTS = "audit_events", "Audit events"
         INACTIVE_CUSTOMERS = "inactive_customers", "Customers with no activity"
+        SURVEY_COMMENTS = "survey_comments", "Survey answers' comments (scores are kept)"
 
     class Action(models.TextChoices):
         DELETE = "delete", "Delete"

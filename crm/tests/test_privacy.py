@@ -53,7 +53,7 @@ def _customer_full_of_markers(world, marker: str) -> Customer:
     customer = customer_with_phone(world.program_a, f"+1415555{abs(hash(marker)) % 10000:04d}", name=f"{marker} Name")
     CustomerEmailFactory(customer=customer, address=f"{marker.lower()}@example.com")
     Note.objects.create(customer=customer, body=f"{marker} note", flag="caution")
-    Call.objects.create(
+    call = Call.objects.create(
         program=world.program_a, customer=customer, direction="inbound", started_at=timezone.now(),
         notes=f"{marker} call notes", phone_number="+14155550000", talk_seconds=321,
     )  # fmt: skip
@@ -75,6 +75,14 @@ def _customer_full_of_markers(world, marker: str) -> Customer:
         kind="refund", amount=Decimal("12.50"), currency="USD", reason=f"{marker} reason", reference=f"{marker}-ref",
         program=world.program_a, customer=customer, ticket=ticket, requested_by=world.agent,
     )  # fmt: skip
+    from quality.models import Survey, SurveyOptOut
+    from quality.tests.factories import survey_answer
+
+    answer = survey_answer(call, 2)
+    answer.comment = f"{marker} survey comment"
+    answer.save()
+    Survey.objects.filter(pk=answer.survey_id).update(reason=f"SMTP refused {marker.lower()}@example.com")
+    SurveyOptOut.objects.create(customer=customer, source="web")
     return customer
 
 
@@ -92,6 +100,11 @@ def test_erasure_canary_no_marker_survives_and_facts_remain(world):
     assert Ticket.objects.filter(customer=target).count() == 1
     assert Comment.objects.filter(ticket__customer=target).count() == 2
     assert TicketEvent.objects.filter(ticket__customer=target).exists()
+    # The survey's score stays for the metrics; the customer's words and the opt-out go.
+    from quality.models import SurveyOptOut, SurveyResponse
+
+    assert SurveyResponse.objects.get(survey__customer=target).score == 2
+    assert not SurveyOptOut.objects.filter(customer=target).exists()
     target.refresh_from_db()
     assert target.erased_at is not None
     assert AuditEvent.objects.filter(action="customer.erase").exists()

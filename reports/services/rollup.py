@@ -51,37 +51,64 @@ CALLBACK_GRACE = "15 minutes"
 _LOCK = 0x5B_0E_11  # pg_advisory_xact_lock key of the rollups
 
 # One row per (interval, program, team, agent) from the inbound calls of the given (program, start)
-# intervals. The team is the agent's team in the call's program (the lowest id when several).
+# intervals and the survey answers counted in them. The team is the agent's team in the call's program (the
+# lowest id when several: ``agents.selectors.agent_home_team``).
 _CALLS_SQL = """
 INSERT INTO reports_callinterval (
     start, program_id, team_id, agent_id, offered, answered, answered_in_time, abandoned, short_abandoned,
-    handled, resolved_first, transferred, wait_seconds, talk_seconds, hold_seconds, wrap_up_seconds)
-SELECT d.start, c.program_id, team.id, c.agent_id,
-       count(*),
-       count(*) FILTER (WHERE c.answered_at IS NOT NULL),
-       count(*) FILTER (WHERE c.answered_at IS NOT NULL AND c.wait_seconds <= coalesce(t.service_level_seconds, 20)),
-       count(*) FILTER (WHERE c.state = 'abandoned' AND c.wait_seconds >= coalesce(t.short_abandon_seconds, 5)),
-       count(*) FILTER (WHERE c.state = 'abandoned' AND c.wait_seconds < coalesce(t.short_abandon_seconds, 5)),
-       count(*) FILTER (WHERE c.answered_at IS NOT NULL AND c.ended_at IS NOT NULL),
-       count(*) FILTER (WHERE c.answered_at IS NOT NULL AND c.ended_at IS NOT NULL AND c.first_contact_resolution),
-       count(*) FILTER (WHERE c.answered_at IS NOT NULL AND c.ended_at IS NOT NULL AND c.transferred),
-       coalesce(sum(c.wait_seconds) FILTER (WHERE c.answered_at IS NOT NULL), 0),
-       coalesce(sum(c.talk_seconds) FILTER (WHERE c.answered_at IS NOT NULL AND c.ended_at IS NOT NULL), 0),
-       coalesce(sum(c.hold_seconds) FILTER (WHERE c.answered_at IS NOT NULL AND c.ended_at IS NOT NULL), 0),
+    handled, resolved_first, transferred, wait_seconds, talk_seconds, hold_seconds, wrap_up_seconds,
+    csat_responses, csat_satisfied, csat_score_sum)
+SELECT x.start, x.program_id, team.id, x.agent_id, sum(offered), sum(answered), sum(answered_in_time),
+       sum(abandoned), sum(short_abandoned), sum(handled), sum(resolved_first), sum(transferred),
+       sum(wait_seconds), sum(talk_seconds), sum(hold_seconds), sum(wrap_up_seconds),
+       sum(csat_responses), sum(csat_satisfied), sum(csat_score_sum)
+FROM (
+    SELECT d.start, c.program_id, c.agent_id,
+       count(*) AS offered,
+       count(*) FILTER (WHERE c.answered_at IS NOT NULL) AS answered,
+       count(*) FILTER (WHERE c.answered_at IS NOT NULL AND c.wait_seconds <= coalesce(t.service_level_seconds, 20))
+         AS answered_in_time,
+       count(*) FILTER (WHERE c.state = 'abandoned' AND c.wait_seconds >= coalesce(t.short_abandon_seconds, 5))
+         AS abandoned,
+       count(*) FILTER (WHERE c.state = 'abandoned' AND c.wait_seconds < coalesce(t.short_abandon_seconds, 5))
+         AS short_abandoned,
+       count(*) FILTER (WHERE c.answered_at IS NOT NULL AND c.ended_at IS NOT NULL) AS handled,
+       count(*) FILTER (WHERE c.answered_at IS NOT NULL AND c.ended_at IS NOT NULL AND c.first_contact_resolution)
+         AS resolved_first,
+       count(*) FILTER (WHERE c.answered_at IS NOT NULL AND c.ended_at IS NOT NULL AND c.transferred) AS transferred,
+       coalesce(sum(c.wait_seconds) FILTER (WHERE c.answered_at IS NOT NULL), 0) AS wait_seconds,
+       coalesce(sum(c.talk_seconds) FILTER (WHERE c.answered_at IS NOT NULL AND c.ended_at IS NOT NULL), 0)
+         AS talk_seconds,
+       coalesce(sum(c.hold_seconds) FILTER (WHERE c.answered_at IS NOT NULL AND c.ended_at IS NOT NULL), 0)
+         AS hold_seconds,
        coalesce(sum(c.wrap_up_seconds) FILTER (WHERE c.answered_at IS NOT NULL AND c.ended_at IS NOT NULL), 0)
-FROM unnest(%(programs)s::bigint[], %(starts)s::timestamptz[]) AS d(program_id, start)
-CROSS JOIN LATERAL (
-    SELECT * FROM crm_call WHERE program_id = d.program_id AND started_at >= d.start
-                             AND started_at < d.start + %(step)s::interval AND direction = 'inbound'
-    OFFSET 0  -- one index range per interval, never a join of every interval with every call
-) c
-LEFT JOIN reports_programtargets t ON t.program_id = c.program_id
+         AS wrap_up_seconds,
+       0 AS csat_responses, 0 AS csat_satisfied, 0 AS csat_score_sum
+    FROM unnest(%(programs)s::bigint[], %(starts)s::timestamptz[]) AS d(program_id, start)
+    CROSS JOIN LATERAL (
+        SELECT * FROM crm_call WHERE program_id = d.program_id AND started_at >= d.start
+                                 AND started_at < d.start + %(step)s::interval AND direction = 'inbound'
+        OFFSET 0  -- one index range per interval, never a join of every interval with every call
+    ) c
+    LEFT JOIN reports_programtargets t ON t.program_id = c.program_id
+    GROUP BY d.start, c.program_id, c.agent_id
+    UNION ALL
+    SELECT d.start, r.program_id, r.agent_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+           count(*), count(*) FILTER (WHERE r.score >= 4), sum(r.score)
+    FROM unnest(%(programs)s::bigint[], %(starts)s::timestamptz[]) AS d(program_id, start)
+    CROSS JOIN LATERAL (
+        SELECT * FROM quality_surveyresponse WHERE program_id = d.program_id AND attributed_at >= d.start
+                                               AND attributed_at < d.start + %(step)s::interval
+        OFFSET 0
+    ) r
+    GROUP BY d.start, r.program_id, r.agent_id
+) x
 LEFT JOIN (
     SELECT DISTINCT ON (m.user_id, tp.program_id) m.user_id, tp.program_id, m.team_id AS id
     FROM agents_membership m JOIN agents_team_programs tp ON tp.team_id = m.team_id
     ORDER BY m.user_id, tp.program_id, m.team_id
-) team ON team.user_id = c.agent_id AND team.program_id = c.program_id
-GROUP BY d.start, c.program_id, team.id, c.agent_id
+) team ON team.user_id = x.agent_id AND team.program_id = x.program_id
+GROUP BY x.start, x.program_id, team.id, x.agent_id
 """
 
 # One row per (interval, program, team) of the ticket, approval and callback events of the given intervals:
@@ -142,7 +169,10 @@ UNION SELECT program_id, date_bin(%(step)s::interval, due_at, %(origin)s), updat
 """
 
 _CALLS_DIRTY = """
-SELECT DISTINCT program_id, date_bin(%(step)s::interval, started_at, %(origin)s) FROM crm_call
+SELECT program_id, date_bin(%(step)s::interval, started_at, %(origin)s) FROM crm_call
+WHERE updated_at > %(lower)s
+UNION
+SELECT program_id, date_bin(%(step)s::interval, attributed_at, %(origin)s) FROM quality_surveyresponse
 WHERE updated_at > %(lower)s
 """
 

@@ -13,6 +13,7 @@ from django.utils import timezone as tz
 
 from agents.models import AgentStateSpan
 from crm.models import Call, CallDirection, CallState
+from quality.tests.factories import survey_answer
 from reports.models import AgentDay, AgentInterval, CallDay, CallInterval, ProgramTargets, ReportingZone
 from reports.selectors import Query, Totals, metrics, metrics_total
 from reports.services.rollup import (
@@ -36,8 +37,10 @@ def floor(world, request):
     test runs twice: reading the 15-minute intervals, and reading the day rollups of the ready zones."""
     a, agent = world.program_a, world.agent
     s = timedelta(seconds=1)
-    inbound_call(a, at=T0 + 60 * s, agent=agent, wait=10, talk=300, hold=60, wrap=30, first_contact_resolution=True)
-    inbound_call(a, at=T0 + 120 * s, agent=agent, wait=30, talk=200, wrap=40, transferred=True)
+    first = inbound_call(
+        a, at=T0 + 60 * s, agent=agent, wait=10, talk=300, hold=60, wrap=30, first_contact_resolution=True
+    )
+    second = inbound_call(a, at=T0 + 120 * s, agent=agent, wait=30, talk=200, wrap=40, transferred=True)
     inbound_call(a, at=T0 + 180 * s, wait=3, answered=False, state=CallState.ABANDONED)  # a short abandon
     inbound_call(a, at=T0 + 240 * s, wait=40, answered=False, state=CallState.ABANDONED)
     inbound_call(a, at=T0 + 300 * s, agent=agent, wait=20, ended=False)  # still talking: answered, not handled
@@ -46,7 +49,13 @@ def floor(world, request):
     inbound_call(
         a, at=T0 + 900 * s, agent=agent, wait=5, talk=60, first_contact_resolution=True
     )  # 10:15:00: the next one
-    inbound_call(world.program_b, at=T0 + 60 * s, agent=world.agent_b, wait=99, talk=99)  # another program
+    other = inbound_call(world.program_b, at=T0 + 60 * s, agent=world.agent_b, wait=99, talk=99)  # another program
+    # Survey answers count at the start of the call they rate, for its agent: 5 and 2 about the first two calls,
+    # 4 about the 10:15 one; program B's 1 is B's.
+    survey_answer(first, 5)
+    survey_answer(second, 2)
+    survey_answer(Call.objects.get(program=a, started_at=T0 + 900 * s), 4)
+    survey_answer(other, 1)
     minute = timedelta(minutes=1)
     for state, start, end in [
         ("available", T0 - 10 * minute, T0 + 5 * minute),
@@ -80,9 +89,9 @@ def test_a_day_of_program_a_matches_the_hand_computed_figures(floor):
         "fcr_rate": 0.5,  # 2 of 4 handled
         "transfer_rate": 0.25,  # 1 of 4 handled
         "occupancy": 0.2647,  # (420 on call + 120 wrap-up) / (1500 available + 540)
-        "csat": None,
-        "csat_mean": None,
-        "csat_responses": 0,
+        "csat": 0.6667,  # 2 of 3 answers scored 4 or 5
+        "csat_mean": 3.67,  # (5 + 2 + 4) / 3
+        "csat_responses": 3,
         "tickets_opened": 0,  # (tickets, approvals and callbacks: test_tickets_approvals_and_callbacks_of_a_day)
         "tickets_resolved": 0,
         "sla_met_rate": None,
@@ -157,6 +166,13 @@ def test_rerunning_changes_nothing_and_a_late_event_is_counted(floor):
     live.save()
     calls_rollup()
     assert metrics_total(actor=floor.manager, query=DAY).handled == 5
+    # A survey answered days later is counted in its call's interval at the next run (the calls themselves
+    # have not changed since long before it).
+    Call.objects.update(updated_at=tz.now() - timedelta(hours=1))
+    survey_answer(Call.objects.get(started_at=T0 + timedelta(seconds=890)), 3)
+    calls_rollup()
+    totals = metrics_total(actor=floor.manager, query=DAY)
+    assert (totals.csat_responses, totals.csat, totals.csat_mean) == (4, 0.5, 3.5)
 
 
 def test_a_past_range_is_restated_and_a_threshold_change_restates_its_program(

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class QualityConfig(AppConfig):
+    name = "quality"
+    verbose_name = "Quality"
+
+    # A survey owed is written in the transaction of the call or ticket event that owes it (DESIGN.md, 11).
+    event_subscribers = ["quality.services.surveys.surveys_owed_on_event"]
+    customer_panels = ["quality.panels.customer_surveys_panel"]
+    retention_planners = ["quality.retention.survey_comments_plan"]
