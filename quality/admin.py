@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 
 from agents.admin import ReadOnlyAdmin
@@ -13,8 +16,23 @@ class SurveyTextInline(admin.StackedInline):
     extra = 0
 
 
+class SurveyPolicyForm(forms.ModelForm):
+    class Meta:
+        model = SurveyPolicy
+        fields = "__all__"  # noqa: DJ007 - every setting of the policy is the admin's to set
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        program, codes = cleaned.get("program"), cleaned.get("wrap_up_codes")
+        # Invariant 10: a policy names only its own program's wrap-up codes.
+        if program is not None and codes and any(code.program_id != program.pk for code in codes):
+            self.add_error("wrap_up_codes", "Choose wrap-up codes of this policy's program only.")
+        return cleaned
+
+
 @admin.register(SurveyPolicy)
 class SurveyPolicyAdmin(admin.ModelAdmin):
+    form = SurveyPolicyForm
     list_display = ["program", "is_active", "after_calls", "after_tickets", "channel", "delay_minutes", "quiet_days"]
     list_filter = ["is_active", "channel"]
     filter_horizontal = ["wrap_up_codes"]

@@ -84,7 +84,12 @@ def _after_save(call: Call, *, created: bool) -> None:
     publish(
         "call.logged" if created else "call.updated",
         program_id=call.program_id,
-        payload={"call_id": call.pk, "external_id": call.external_id, "customer_id": call.customer_id},
+        payload={
+            "call_id": call.pk,
+            "external_id": call.external_id,
+            "customer_id": call.customer_id,
+            "state": call.state,
+        },
     )
 
 

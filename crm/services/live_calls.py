@@ -301,7 +301,12 @@ def _call_for_first_event(
             publish(
                 "call.logged",
                 program_id=program.pk,
-                payload={"call_id": call.pk, "external_id": external_id, "customer_id": call.customer_id},
+                payload={
+                    "call_id": call.pk,
+                    "external_id": external_id,
+                    "customer_id": call.customer_id,
+                    "state": call.state,
+                },
             )
             return call, True
     except IntegrityError:
@@ -341,7 +346,11 @@ def call_answer(*, actor: User, customer: Customer | None, direction: str, phone
         )
         if customer is not None:
             customer_touch(customer_id=customer.pk)
-        publish("call.logged", program_id=program.pk, payload={"call_id": call.pk, "customer_id": call.customer_id})
+        publish(
+            "call.logged",
+            program_id=program.pk,
+            payload={"call_id": call.pk, "customer_id": call.customer_id, "state": call.state},
+        )
         return call_event_apply(actor=actor, call=call, event=CallEventKind.ANSWER, at=now, agent=actor)
 
 

@@ -83,7 +83,8 @@ def surveys_owed_on_event(event: str, program_id: int | None, payload: dict[str,
     """The domain-event subscriber (``QualityConfig.event_subscribers``)."""
     if program_id is None:
         return
-    if event in ("call.logged", "call.updated") and payload.get("state", CallState.COMPLETED) == CallState.COMPLETED:
+    # Every call event says the call's state: a call still ringing or on the line costs no query here.
+    if event in ("call.logged", "call.updated") and payload.get("state") == CallState.COMPLETED:
         survey_owe_for_call(call_id=payload["call_id"], program_id=program_id)
     elif event == "ticket.updated" and "status" in payload.get("changed", ()):
         survey_owe_for_ticket(ticket_id=payload["ticket_id"], program_id=program_id)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from crm.models import NoteFlag, WrapUpCode
 from crm.tests.factories import CustomerFactory, NoteFactory
-from quality.models import Survey, SurveyOptOut, SurveyStatus
+from quality.models import Survey, SurveyOptOut, SurveyPolicy, SurveyStatus
 from quality.tests.conftest import askable_customer, completed_call, wrapped_up_call
 from tickets.services.tickets import ticket_create, ticket_transition
 
@@ -162,3 +162,21 @@ def test_a_call_and_a_ticket_ending_together_ask_the_customer_once(world, survey
     for thread in threads:
         thread.join(20)
     assert sorted(Survey.objects.values_list("status", flat=True)) == [SurveyStatus.CANCELLED, SurveyStatus.PENDING]
+
+
+def test_the_policy_admin_refuses_another_programs_wrap_up_codes(world, client):
+    own = WrapUpCode.objects.create(program=world.program_a, code="sale", label="Sale")
+    foreign = WrapUpCode.objects.create(program=world.program_b, code="sale", label="Sale (Northwind)")
+    client.force_login(world.admin)
+    form = {
+        "program": world.program_a.pk, "is_active": "on", "after_calls": "on", "channel": "email",
+        "delay_minutes": 60, "quiet_days": 30, "link_valid_days": 7, "max_attempts": 5, "default_language": "en",
+        "texts-TOTAL_FORMS": 0, "texts-INITIAL_FORMS": 0,
+    }  # fmt: skip
+    refused = client.post("/admin/quality/surveypolicy/add/", {**form, "wrap_up_codes": [own.pk, foreign.pk]})
+    assert refused.status_code == 200
+    assert "Choose wrap-up codes of this policy&#x27;s program only." in refused.content.decode()
+    assert not SurveyPolicy.objects.exists()
+    saved = client.post("/admin/quality/surveypolicy/add/", {**form, "wrap_up_codes": [own.pk]})
+    assert saved.status_code == 302
+    assert list(SurveyPolicy.objects.get().wrap_up_codes.all()) == [own]
