@@ -6,13 +6,12 @@ from typing import Any
 
 from agents.permissions import Actor
 from config.pages import Panel
-from quality.models import SurveyOptOut
-from quality.selectors import customer_survey_responses
+from quality.selectors import customer_survey_responses, survey_opted_out
 
 
 def customer_surveys_panel(*, customer: Any, actor: Actor) -> Panel:
     responses = customer_survey_responses(actor=actor, customer=customer)
-    opted_out = SurveyOptOut.objects.filter(customer=customer).exists()
+    opted_out = survey_opted_out(customer=customer)
     return Panel(
         "surveys",
         "Satisfaction surveys",

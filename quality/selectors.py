@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from agents.permissions import Actor, served_program_ids
 from crm.models import Customer
-from quality.models import Survey, SurveyResponse
+from quality.models import Survey, SurveyOptOut, SurveyResponse
 
 
 def survey_list(*, actor: Actor) -> QuerySet[Survey]:
@@ -24,4 +24,5 @@ def customer_survey_responses(*, actor: Actor, customer: Customer, limit: int = 
 
 
 def survey_opted_out(*, customer: Customer) -> bool:
-    return hasattr(customer, "survey_opt_out") and customer.survey_opt_out is not None
+    """Whether the customer asked not to be surveyed again."""
+    return SurveyOptOut.objects.filter(customer=customer).exists()

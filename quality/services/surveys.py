@@ -40,7 +40,8 @@ from config.errors import DomainError, NotAllowed
 from config.events import publish
 from config.queue import enqueue_on_commit
 from config.redaction import redact_text
-from crm.models import Call, CallState, Customer, CustomerEmail, Note, NoteFlag
+from crm.models import Call, CallState, Customer, CustomerEmail, NoteFlag
+from crm.selectors import customer_flags
 from quality.models import (
     POSTED_CHANNELS,
     Survey,
@@ -52,6 +53,7 @@ from quality.models import (
     SurveyText,
 )
 from quality.permissions import can_record_survey_response
+from quality.selectors import survey_opted_out
 from tickets.models import Ticket
 
 logger = logging.getLogger(__name__)
@@ -170,9 +172,10 @@ def _reason_not_to_ask(policy: SurveyPolicy, customer: Customer, *, now: datetim
     """Why this customer may not be asked now ("" when they may)."""
     if customer.erased_at is not None:
         return "The customer's data was erased."
-    if SurveyOptOut.objects.filter(customer=customer).exists():
+    if survey_opted_out(customer=customer):
         return "The customer asked not to be surveyed."
-    if not policy.include_vulnerable and Note.objects.filter(customer=customer, flag=NoteFlag.VULNERABLE).exists():
+    flags = customer_flags(customer_ids=[customer.pk]).get(customer.pk, [])
+    if not policy.include_vulnerable and NoteFlag.VULNERABLE in flags:
         return "The customer is flagged vulnerable."
     if policy.channel == SurveyChannel.EMAIL and _address(customer) is None:
         return "The customer has no email address."
@@ -208,7 +211,7 @@ def _language(policy: SurveyPolicy, customer: Customer) -> str:
 
 def survey_text(survey: Survey) -> SurveyText | None:
     """The survey's words in its language, else in the policy's default language, else any."""
-    texts = list(SurveyText.objects.filter(policy__program_id=survey.program_id))
+    texts = list(SurveyText.objects.filter(policy__program_id=survey.program_id).select_related("policy"))
     by_language = {text.language: text for text in texts}
     policy_default = texts[0].policy.default_language if texts else ""
     return by_language.get(survey.language) or by_language.get(policy_default) or (texts[0] if texts else None)
