@@ -35,7 +35,8 @@ def survey_page(request: HttpRequest, token: str) -> HttpResponse:
         if closed:
             # A second answer is a conflict: the first one stands and this one changed nothing.
             second_answer = request.method == "POST" and closed == "answered"
-            return _page(request, survey, closed, status=409 if second_answer else _CLOSED_STATUS[closed])
+            status = 409 if second_answer else _CLOSED_STATUS[closed]
+            return _page(request, survey, closed, status=status, second_answer=second_answer)
         if request.method == "POST":
             form = SurveyAnswerForm(request.POST)
             if form.is_valid():
@@ -48,7 +49,7 @@ def survey_page(request: HttpRequest, token: str) -> HttpResponse:
                     )
                 except SurveyClosed as exc:
                     # Two tabs, or a double click: the first answer stands and this one changes nothing.
-                    return _page(request, survey, exc.reason, status=409)
+                    return _page(request, survey, exc.reason, status=409, second_answer=exc.reason == "answered")
                 return redirect(request.path)
             return _page(request, survey, "open", form=form, status=400)
         score = request.GET.get("score", "")
@@ -63,9 +64,11 @@ def _page(
     *,
     form: SurveyAnswerForm | None = None,
     status: int = 200,
+    second_answer: bool = False,
 ) -> HttpResponse:
     context = {
         "state": state,
+        "second_answer": second_answer,
         "form": form,
         "text": survey_text(survey) if survey is not None else None,
         "language": translation.get_language(),

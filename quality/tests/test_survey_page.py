@@ -56,9 +56,10 @@ def test_an_answer_is_stored_once_redacted_and_the_page_then_says_thanks(client,
     thanks = client.get(url)
     assert thanks.status_code == 200
     assert "¡Muchas gracias!" in thanks.content.decode()
+    assert "no se guardó" not in thanks.content.decode()  # that line is for a second answer only
     again = client.post(url, {"score": "5"})
     assert again.status_code == 409
-    assert "ya fue respondida" in again.content.decode()
+    assert "ya había sido respondida" in again.content.decode()
     assert SurveyResponse.objects.get(survey=survey).score == 2
 
 
