@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
+import quality
 from agents.models import Notification
 from crm.services.erasure import customer_erase
 from integrations.models import WebhookDelivery, WebhookSubscription
 from quality.models import Survey, SurveyOptOut, SurveyResponse, SurveyStatus
-from quality.services.surveys import survey_link, surveys_dispatch
+from quality.services.surveys import BUILT_IN_LANGUAGES, survey_link, surveys_dispatch
 from quality.tests.conftest import askable_customer, completed_call
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +143,18 @@ def test_the_customer_page_shows_the_answers_and_the_opt_out(client, sent, world
     assert "Asked not to be surveyed." in panel
     client.force_login(world.agent_b)  # another program's agent: the customer is not there at all
     assert client.get(f"/customers/{survey.customer_id}/").status_code == 404
+
+
+@pytest.mark.parametrize("language", sorted(BUILT_IN_LANGUAGES - {"en"}))
+def test_every_built_in_word_has_its_translation(language):
+    """The page and the email speak the customer's language whole: no message of the catalogue is left empty
+    (run ``manage.py makemessages`` in quality/ after changing a text, then translate and compilemessages)."""
+    catalogue = Path(quality.__file__).parent / "locale" / language / "LC_MESSAGES" / "django.po"
+    entries = re.findall(r'^msgid ((?:".*"\n)+)msgstr ((?:".*"\n?)+)', catalogue.read_text(), flags=re.MULTILINE)
+    untranslated = [
+        msgid for msgid, msgstr in entries if msgid.strip() != '""' and "".join(re.findall(r'"(.*)"', msgstr)) == ""
+    ]
+    assert len(entries) > 10
+    assert untranslated == []
+    with translation.override(language):
+        assert translation.gettext("5 - Very satisfied") != "5 - Very satisfied"  # the compiled catalogue too
