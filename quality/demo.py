@@ -42,7 +42,8 @@ def seed(*, scale: int, stdout: TextIO, tickets: int = 0) -> None:
         return
     rng = random.Random(18)
     with transaction.atomic():
-        policy = SurveyPolicy.objects.create(program=program, after_tickets=True, delay_minutes=30)
+        # A bakery's regulars call often: asked at most once a week.
+        policy = SurveyPolicy.objects.create(program=program, after_tickets=True, delay_minutes=30, quiet_days=7)
         SurveyText.objects.bulk_create(
             SurveyText(policy=policy, language=language, subject=subject, question=question, comment_label=label,
                        thanks=thanks)
@@ -53,7 +54,7 @@ def seed(*, scale: int, stdout: TextIO, tickets: int = 0) -> None:
 
 
 def _surveys(rng: random.Random, program: Program, *, quiet_days: int) -> int:
-    """About one call in four is surveyed (a customer at most once per quiet period); three in five answer."""
+    """About one call in three is surveyed (a customer at most once per quiet period); three in five answer."""
     calls = (
         Call.objects.filter(program=program, state=CallState.COMPLETED, customer__isnull=False, agent__isnull=False)
         .select_related("customer")
@@ -67,7 +68,7 @@ def _surveys(rng: random.Random, program: Program, *, quiet_days: int) -> int:
         assert call.customer is not None
         assert call.agent_id is not None
         previous = last_asked.get(call.customer.pk)
-        if rng.random() > 0.25 or (previous is not None and call.started_at - previous < timedelta(days=quiet_days)):
+        if rng.random() > 0.35 or (previous is not None and call.started_at - previous < timedelta(days=quiet_days)):
             continue
         last_asked[call.customer.pk] = call.started_at
         if call.agent_id not in teams:
