@@ -33,8 +33,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from agents.models import User
-from agents.selectors import agent_home_team, supervisors_of
+from agents.models import Team, User
+from agents.selectors import agent_home_team, supervisors_of, team_supervisors
 from agents.services import notification_send
 from config.errors import DomainError, NotAllowed
 from config.events import publish
@@ -408,15 +408,21 @@ def _tell_supervisors(survey: Survey, response: SurveyResponse) -> None:
         about, url = f"call {survey.call_id}", reverse("crm:call_detail", args=[survey.call_id])
     else:
         about, url = "a ticket", reverse("tickets:ticket_detail", args=[survey.ticket_id])
-    for supervisor_id in supervisors_of(agent=agent):
-        supervisor = User.objects.get(pk=supervisor_id)
+    # The supervisors of the team the answer counts for (they serve its program); else of any team of the agent.
+    team = Team.objects.filter(pk=survey.team_id).first() if survey.team_id else None
+    supervisors = (
+        team_supervisors(team=team).exclude(pk=agent.pk)
+        if team is not None
+        else User.objects.filter(pk__in=supervisors_of(agent=agent))
+    )
+    for supervisor in supervisors:
         notification_send(
             recipient=supervisor,
             kind="survey.low_score",
             title=f"{response.score}/5 from a customer about {agent.get_username()}'s {about}",
             body=response.comment,
             url=url,
-            dedupe_key=f"survey-low:{response.pk}:{supervisor_id}",
+            dedupe_key=f"survey-low:{response.pk}:{supervisor.pk}",
         )
 
 

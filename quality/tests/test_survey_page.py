@@ -67,6 +67,12 @@ def test_an_answer_is_stored_once_redacted_and_the_page_then_says_thanks(client,
 
 
 def test_a_low_score_tells_the_agents_supervisor_once_with_a_link_to_the_call(client, sent, world):
+    from agents.models import Membership, Role
+    from agents.tests.factories import make_user
+
+    # The agent also works in a Northwind team: that team's supervisor has no business with Acme's customer.
+    Membership.objects.create(team=world.team_b, user=world.agent)
+    make_user(Role.SUPERVISOR, team=world.team_b, supervisor=True, username="northwind_supervisor")
     survey, url = sent
     client.post(url, {"score": "1", "comment": "Nobody listened."})
     [notice] = Notification.objects.filter(kind="survey.low_score")
