@@ -8,4 +8,5 @@ class QualityConfig(AppConfig):
     # A survey owed is written in the transaction of the call or ticket event that owes it (DESIGN.md, 11).
     event_subscribers = ["quality.services.surveys.surveys_owed_on_event"]
     customer_panels = ["quality.panels.customer_surveys_panel"]
+    customer_timeline_sources = ["quality.panels.surveys_timeline"]
     retention_planners = ["quality.retention.survey_comments_plan"]

@@ -120,7 +120,7 @@ class NoteSerializer(serializers.ModelSerializer):
 
 
 class TimelineEntrySerializer(serializers.Serializer):
-    kind = serializers.CharField(help_text="call, ticket, note, approval, follow_up, ...")
+    kind = serializers.CharField(help_text="call, ticket, note, approval, follow_up, survey, ...")
     at = serializers.DateTimeField()
     object_id = serializers.IntegerField()
     title = serializers.CharField()

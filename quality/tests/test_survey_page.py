@@ -147,6 +147,11 @@ def test_the_customer_page_shows_the_answers_and_the_opt_out(client, sent, world
     assert 'aria-label="Score 2 of 5"' in panel
     assert "Too slow" in panel
     assert "Asked not to be surveyed." in panel
+    history = client.get(f"/api/v1/customers/{survey.customer_id}/timeline/").json()
+    [entry] = [e for e in history if e["kind"] == "survey"]
+    assert (entry["title"], entry["summary"], entry["url"]) == (
+        "Survey answered 2/5 about a call (Web page)", "Too slow", f"/calls/{survey.call_id}/",
+    )  # fmt: skip
     client.force_login(world.agent_b)  # another program's agent: the customer is not there at all
     assert client.get(f"/customers/{survey.customer_id}/").status_code == 404
 
