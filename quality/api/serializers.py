@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from agents.models import User
 from config.api.fields import input_request, scope_related
-from crm.models import Call
 from crm.selectors import call_list
 from quality.models import POSTED_CHANNELS, Survey, SurveyChannel, SurveyResponse, SurveyStatus
 from quality.permissions import can_see_survey_links
 from quality.services.surveys import survey_link
-from tickets.models import Ticket
 from tickets.selectors import ticket_list
 
 
@@ -68,8 +67,13 @@ class SurveyResponseSerializer(serializers.ModelSerializer):
 class SurveyResponseInputSerializer(serializers.Serializer):
     """An answer collected by IVR or SMS: about a call or a ticket (one of them)."""
 
-    call = serializers.PrimaryKeyRelatedField(queryset=Call.objects.none(), required=False, allow_null=True)
-    ticket = serializers.PrimaryKeyRelatedField(queryset=Ticket.objects.none(), required=False, allow_null=True)
+    # Nobody's records until the request says whose (``__init__``): an id outside them "does not exist".
+    call = serializers.PrimaryKeyRelatedField(
+        queryset=call_list(actor=AnonymousUser()), required=False, allow_null=True
+    )
+    ticket = serializers.PrimaryKeyRelatedField(
+        queryset=ticket_list(actor=AnonymousUser()), required=False, allow_null=True
+    )
     score = serializers.IntegerField(min_value=1, max_value=5)
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
     channel = serializers.ChoiceField(choices=POSTED_CHANNELS)
