@@ -110,8 +110,11 @@ def test_a_real_worker_sends_the_survey_owed_by_a_committed_call(world, survey_p
     customer = askable_customer(world.program_a, email="pat@example.com")
     with transaction.atomic():
         call = completed_call(world, customer)
+    survey = Survey.objects.get(call=call)
     deadline = time.monotonic() + 60
-    while not mailbox.messages and time.monotonic() < deadline:
+    # The worker stamps the survey sent when the SMTP server has taken the message, in the same transaction.
+    while (not mailbox.messages or survey.status != SurveyStatus.SENT) and time.monotonic() < deadline:
         time.sleep(0.2)
+        survey.refresh_from_db()
     assert mailbox.recipients == [["pat@example.com"]]
-    assert Survey.objects.get(call=call).status == SurveyStatus.SENT
+    assert survey.status == SurveyStatus.SENT
