@@ -64,6 +64,7 @@ _LOCK_NAMESPACE = 0x5E
 # Still asked about: a customer with one of these within the quiet period is not asked again.
 _ASKED = (SurveyStatus.PENDING, SurveyStatus.SENT, SurveyStatus.ANSWERED)
 LOW_SCORE = 2  # 1 and 2 of 5 tell the agent's supervisor
+NO_ADDRESS = "The customer has no email address."
 # The languages the page and the email have built-in words in (quality/locale, and English).
 BUILT_IN_LANGUAGES = frozenset({"en", *(path.name for path in (Path(__file__).parents[1] / "locale").iterdir())})
 
@@ -140,18 +141,31 @@ def _about(*, call: Call | None = None, ticket: Ticket | None = None) -> dict[st
     }  # fmt: skip
 
 
+def _lock_customer(customer_id: int) -> None:
+    """One customer's surveys are decided one at a time (until the transaction ends): two events ending
+    together cannot both pass the quiet period, nor two answers both create the survey. An advisory lock, so
+    no row of the caller's transaction is held longer."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [(_LOCK_NAMESPACE << 40) | customer_id])
+
+
+def _subject(about: dict[str, Any]) -> dict[str, Any]:
+    """The lookup of the one survey about the same call or ticket."""
+    return {"call": about["call"]} if "call" in about else {"ticket": about["ticket"]}
+
+
 def _owe(policy: SurveyPolicy, *, customer: Customer, about: dict[str, Any]) -> Survey | None:
-    with transaction.atomic():
-        # One customer's surveys are decided one at a time, so two calls ending together cannot both pass
-        # the quiet period. An advisory lock: no row of the caller's transaction is locked longer.
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [(_LOCK_NAMESPACE << 40) | customer.pk])
-        subject = {"call": about["call"]} if "call" in about else {"ticket": about["ticket"]}
-        if Survey.objects.filter(**subject).exists():
+    # Inside the transaction of the call or ticket change (no savepoint on that hot path), else its own.
+    with transaction.atomic(savepoint=False):
+        _lock_customer(customer.pk)
+        if Survey.objects.filter(**_subject(about)).exists():
             return None  # a repeated event, or a ticket resolved again
         now = timezone.now()
-        reason = _reason_not_to_ask(policy, customer, now=now)
-        send_after, email = now + timedelta(minutes=policy.delay_minutes), policy.channel == SurveyChannel.EMAIL
+        email = policy.channel == SurveyChannel.EMAIL
+        reason = _reason_not_to_ask(policy, customer, now=now) or (
+            NO_ADDRESS if email and not _address(customer) else ""
+        )
+        send_after = now + timedelta(minutes=policy.delay_minutes)
         survey = Survey.objects.create(
             **about,
             channel=policy.channel,
@@ -169,7 +183,7 @@ def _owe(policy: SurveyPolicy, *, customer: Customer, about: dict[str, Any]) -> 
 
 
 def _reason_not_to_ask(policy: SurveyPolicy, customer: Customer, *, now: datetime, survey: Survey | None = None) -> str:
-    """Why this customer may not be asked now ("" when they may)."""
+    """Why this customer may not be asked now, by any channel ("" when they may)."""
     if customer.erased_at is not None:
         return "The customer's data was erased."
     if survey_opted_out(customer=customer):
@@ -177,8 +191,6 @@ def _reason_not_to_ask(policy: SurveyPolicy, customer: Customer, *, now: datetim
     flags = customer_flags(customer_ids=[customer.pk]).get(customer.pk, [])
     if not policy.include_vulnerable and NoteFlag.VULNERABLE in flags:
         return "The customer is flagged vulnerable."
-    if policy.channel == SurveyChannel.EMAIL and _address(customer) is None:
-        return "The customer has no email address."
     recent = Survey.objects.filter(
         customer=customer, status__in=_ASKED, created_at__gte=now - timedelta(days=policy.quiet_days)
     )
@@ -266,14 +278,16 @@ def _attempt(survey: Survey) -> bool:
     now = timezone.now()
     policy = _policy(survey.program_id)
     customer = survey.customer
-    if policy is None or customer is None:
-        reason = "The program's survey policy is switched off." if policy is None else "The customer's record is gone."
-    else:
-        reason = _reason_not_to_ask(policy, customer, now=now, survey=survey)
-    if reason or policy is None or customer is None:
-        _stamp(survey, status=SurveyStatus.CANCELLED, reason=reason)
-        return True
-    address = _address(customer) or ""
+    if policy is None:
+        return _cancel(survey, "The program's survey policy is switched off.")
+    if customer is None:
+        return _cancel(survey, "The customer's record is gone.")
+    reason = _reason_not_to_ask(policy, customer, now=now, survey=survey)
+    if reason:
+        return _cancel(survey, reason)
+    address = _address(customer)
+    if not address:
+        return _cancel(survey, NO_ADDRESS)
     try:
         _email(survey, address, expires_at=now + timedelta(days=policy.link_valid_days))
     except (smtplib.SMTPException, OSError) as exc:
@@ -293,6 +307,11 @@ def _attempt(survey: Survey) -> bool:
     return True
 
 
+def _cancel(survey: Survey, reason: str) -> bool:
+    _stamp(survey, status=SurveyStatus.CANCELLED, reason=reason)
+    return True
+
+
 def _stamp(survey: Survey, **values: Any) -> None:
     Survey.objects.filter(pk=survey.pk).update(**values, updated_at=timezone.now())
 
@@ -309,7 +328,7 @@ def _email(survey: Survey, address: str, *, expires_at: datetime) -> None:
         }
         body = render_to_string("quality/survey_email.txt", context)
         html = render_to_string("quality/survey_email.html", context)
-    subject = text.subject if text is not None else "How did we do?"
+        subject = text.subject if text is not None else translation.gettext("Your feedback")
     message = EmailMultiAlternatives(subject=subject, body=body, to=[address])
     message.attach_alternative(html, "text/html")
     message.send()
@@ -447,9 +466,9 @@ def survey_response_record(
     if about["customer_id"] is None:
         field = "call" if call is not None else "ticket"
         raise ValidationError({field: ["This record has no customer to have answered."]})
-    subject = {"call": call} if call is not None else {"ticket": ticket}
     with transaction.atomic():
-        survey = Survey.objects.select_for_update().filter(**subject).first()
+        _lock_customer(about["customer_id"])  # two systems posting at once: one creates the survey
+        survey = Survey.objects.filter(**_subject(about)).first()
         if survey is None:
             survey = Survey.objects.create(
                 **about,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -63,7 +62,6 @@ def smtp_server(settings: Any) -> Iterator[tuple[Mailbox, int]]:
         yield mailbox, port
     finally:
         controller.stop()
-        asyncio.set_event_loop(None)
 
 
 TEXTS = {

@@ -101,3 +101,56 @@ def test_an_sms_system_texts_the_link_of_an_owed_survey_and_the_customer_answers
     assert client.get(path).status_code == 200
     assert client.post(path, {"score": "5"}).status_code == 302
     assert SurveyResponse.objects.get(survey_id=owed["id"]).score == 5
+
+
+def test_the_lists_query_count_does_not_grow_with_the_page(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from quality.tests.factories import survey_answer
+
+    api = _api(world.integrator)
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert api.get(url).status_code == 200
+        return len(captured.captured_queries)
+
+    survey_answer(completed_call(world, askable_customer(world.program_a)), 4)
+    api.get(URL)  # the caller's programs are read once, then kept with the user
+    one = {url: queries(url) for url in ("/api/v1/surveys/", URL)}
+    for score in (1, 2, 3, 5, 5, 4):
+        survey_answer(completed_call(world, askable_customer(world.program_a)), score)
+    assert {url: queries(url) for url in one} == one
+    assert len(api.get(URL).json()["results"]) == 7
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_systems_posting_the_same_answer_at_once_store_it_once(world):
+    import threading
+
+    from django.db import connection
+
+    from quality.services.surveys import survey_response_record
+
+    calls = [completed_call(world, askable_customer(world.program_a)) for _ in range(5)]
+    outcomes: list[object] = []
+
+    def post(call, barrier) -> None:
+        try:
+            barrier.wait(5)
+            outcomes.append(survey_response_record(actor=world.integrator, call=call, score=4, channel="ivr")[1])
+        except Exception as exc:  # noqa: BLE001 - the outcome under test
+            outcomes.append(exc)
+        finally:
+            connection.close()
+
+    for call in calls:
+        barrier = threading.Barrier(2)
+        threads = [threading.Thread(target=post, args=(call, barrier)) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(20)
+    assert sorted(map(str, outcomes)) == ["False"] * 5 + ["True"] * 5  # one created, one found, per call
+    assert SurveyResponse.objects.count() == 5
