@@ -32,6 +32,7 @@ class World:
     supervisor: User
     manager: User
     knowledge_manager: User
+    qa_reviewer: User
     admin: User
     integrator: User
     agent_b: User
@@ -52,13 +53,16 @@ def world(db: None) -> World:
     manager = make_user(Role.MANAGER, team=team_a, username="manager")
     knowledge_manager = make_user(Role.KNOWLEDGE_MANAGER, username="knowledge_manager")
     knowledge_manager.programs.add(program_a)
+    qa_reviewer = make_user(Role.QA_REVIEWER, username="qa_reviewer")
+    qa_reviewer.programs.add(program_a)
     admin = make_user(Role.ADMIN, username="admin")
     integrator = make_user(Role.INTEGRATOR, username="integrator")
     integrator.programs.add(program_a)
     agent_b = make_user(Role.AGENT, team=team_b, username="agent_b")
     return World(
-        program_a, program_b, team_a, team_b, agent, supervisor, manager, knowledge_manager, admin, integrator, agent_b
-    )
+        program_a, program_b, team_a, team_b, agent, supervisor, manager, knowledge_manager, qa_reviewer, admin,
+        integrator, agent_b,
+    )  # fmt: skip
 
 
 # --- Real Celery workers --------------------------------------------------------

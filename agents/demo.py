@@ -46,6 +46,7 @@ USERS = [
     ("manager", Role.MANAGER, "Morgan", "Manager", "America/Chicago", ["en"], [("acme-front", False)], ["acme-bakery"]),
     ("knowledge_manager", Role.KNOWLEDGE_MANAGER, "Kim", "Knowledge", "UTC", ["en", "es"], [], ["acme-bakery"]),
     ("knowledge_manager_b", Role.KNOWLEDGE_MANAGER, "Kai", "Reviewer", "UTC", ["en"], [], ["acme-bakery"]),
+    ("qa_reviewer", Role.QA_REVIEWER, "Quinn", "Quality", "America/New_York", ["en"], [], ["acme-bakery"]),
     ("admin", Role.ADMIN, "Ada", "Admin", "UTC", ["en"], [], []),
     ("integrator", Role.INTEGRATOR, "Acme", "Telephony", "UTC", [], [], ["acme-bakery"]),
     ("agent_b", Role.AGENT, "Blake", "Northwind", "Europe/London", ["en"], [("northwind-front", False)], []),

@@ -27,6 +27,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Approvals", "approvals:approval_queue", permissions.can_view_approval_queue, "approvals"),
     NavItem("Dashboard", "reports:dashboard", permissions.can_watch_floor, "dashboard"),
     NavItem("Wallboard", "reports:wallboard", permissions.can_watch_floor, "wallboard"),
+    NavItem("Quality", "quality:review_home", permissions.can_use_quality_pages, "quality"),
     NavItem("Knowledge base", "knowledge:article_list", permissions.can_read_knowledge, "kb"),
     NavItem("API docs", "api-docs", permissions.can_use_api, "api-docs"),
     NavItem("Admin", "admin:index", permissions.can_access_admin_site, "admin"),

@@ -122,6 +122,17 @@ def can_edit_knowledge(user: Actor | None) -> TypeGuard[User]:
     return is_active_user(user) and user.role in {Role.KNOWLEDGE_MANAGER, Role.ADMIN}
 
 
+def can_review_calls(user: Actor | None) -> TypeGuard[User]:
+    """QA reviewers score calls and run calibration; admins may too."""
+    return is_active_user(user) and user.role in {Role.QA_REVIEWER, Role.ADMIN}
+
+
+def can_use_quality_pages(user: Actor | None) -> TypeGuard[User]:
+    """The QA pages: reviewers, the agents reviewed (their own), their supervisors and managers, and the
+    knowledge managers who keep the scorecards."""
+    return is_active_user(user) and user.role in {Role.QA_REVIEWER, Role.KNOWLEDGE_MANAGER, *FRONT_LINE}
+
+
 def can_decide_approvals(user: Actor | None) -> TypeGuard[User]:
     return is_active_user(user) and user.role in DECIDERS
 

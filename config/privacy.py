@@ -5,7 +5,8 @@ A declaration classifies every text-like field of a model as
 - ``free_text``: typed by people, may contain anything; redacted on every write, blanked on erasure;
 - ``not_personal``: codes, statuses, slugs, our own content.
 ``customer`` is the lookup path from the model to ``crm.Customer`` (None: not customer data), which
-drives erasure and export. ``on_erase="delete"`` removes the rows instead of blanking them.
+drives erasure and export (``exported=False`` leaves a model out of the export). ``on_erase="delete"``
+removes the rows instead of blanking them.
 A test fails when a model or a text field is missing, so new fields cannot slip through.
 """
 
@@ -31,6 +32,9 @@ class Policy:
     on_erase: str = "blank"  # or "delete"
     # Short structured fields (tags, ids, addresses, URLs) are never rewritten: card data there is refused.
     no_cards: tuple[str, ...] = ()
+    # False: blanked with the customer but left out of the customer's export, because the record is about our
+    # staff's work (a quality review of the call), not about the customer.
+    exported: bool = True
 
 
 @cache

@@ -169,6 +169,15 @@ def redact_text(value: str) -> str:
     return "".join(out)
 
 
+# What ``redact_text`` leaves behind a security code: the label, then the mask.
+_CVV_MASKED = re.compile(_CVV.pattern.split("(?P<code>")[0] + r"\*\*\*", re.IGNORECASE)
+
+
+def shows_redaction(value: str) -> bool:
+    """Whether stored text carries the marks ``redact_text`` leaves: card data was typed into it."""
+    return bool(value) and (CARD_MASK in value or _CVV_MASKED.search(value) is not None)
+
+
 def redact_optional(value: str | None) -> str | None:
     return None if value is None else redact_text(value)
 

@@ -80,9 +80,18 @@ class CallAdmin(admin.ModelAdmin):
     list_filter = ["program", "direction", "state", "disposition", "first_contact_resolution"]
     inlines = [CallEventInline]
     readonly_fields = [
-        "state", "queued_at", "answered_at", "ended_at", "wrap_up_done_at", "wait_seconds", "talk_seconds",
-        "hold_seconds", "wrap_up_seconds", "transferred",
-    ]  # fmt: skip
+        "state",
+        "queued_at",
+        "answered_at",
+        "ended_at",
+        "wrap_up_done_at",
+        "wait_seconds",
+        "talk_seconds",
+        "hold_seconds",
+        "wrap_up_seconds",
+        "transferred",
+        "recording_url",
+    ]  # fmt: skip (the recording link is telephony's to set)
     search_fields = ["external_id", "phone_number", "customer__name"]
     list_select_related = ["program", "customer", "agent"]
     raw_id_fields = ["customer", "agent", "ticket"]

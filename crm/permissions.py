@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from agents.models import Role
 from agents.permissions import Actor, can_serve_program, can_use_workspace, role_of
 from crm.models import Call, Customer
 
@@ -28,3 +29,13 @@ def can_log_call(actor: Actor | None, program_id: int | None) -> bool:
 
 def can_edit_call(actor: Actor | None, call: Call) -> bool:
     return can_serve_program(actor, call.program_id) and (can_use_workspace(actor) or role_of(actor) == "integrator")
+
+
+def can_hear_call_recording(actor: Actor | None, call: Call) -> bool:
+    """Recordings are for quality review: QA reviewers and admins of the call's program, and whoever an admin
+    grants ``crm.view_call_recording`` (a speech-analytics integrator, a supervisor deciding disputes)."""
+    if not can_serve_program(actor, call.program_id):
+        return False
+    if role_of(actor) in {Role.QA_REVIEWER, Role.ADMIN}:
+        return True
+    return bool(actor is not None and actor.has_perm("crm.view_call_recording"))

@@ -12,11 +12,12 @@ POLICIES = {
     "crm.CustomerEmail": Policy(personal=("address",), customer="customer", on_erase="delete", no_cards=("address",)),
     "crm.Note": Policy(free_text=("body",), not_personal=("flag",), customer="customer"),
     "crm.CustomerAccess": Policy(customer="customer"),
+    # The recording is the customer's voice: erasure drops the link (the audio itself is telephony's to delete).
     "crm.Call": Policy(
-        personal=("phone_number",),
+        personal=("phone_number", "recording_url"),
         free_text=("notes", "notes_draft"),
         not_personal=("external_id", "direction", "dialed_number", "disposition", "state"),
-        no_cards=("external_id",),
+        no_cards=("external_id", "recording_url"),
         customer="customer",
     ),
     # A call's events carry no personal data of their own; they go with the call.

@@ -5,17 +5,19 @@ import pytest
 from e2e.conftest import login
 
 EXPECTED_NAV = {
-    "agent": {"workspace"},
-    "supervisor": {"workspace"},
-    "manager": {"workspace"},
-    "knowledge_manager": set(),
-    "admin": {"workspace", "admin"},
+    "agent": {"workspace", "quality"},
+    "supervisor": {"workspace", "quality"},
+    "manager": {"workspace", "quality"},
+    "knowledge_manager": {"quality"},
+    "qa_reviewer": {"quality"},
+    "admin": {"workspace", "admin", "quality"},
 }
 NEVER = {
     "agent": {"admin", "approvals"},
     "supervisor": {"admin"},
     "manager": {"admin"},
     "knowledge_manager": {"admin", "approvals", "workspace"},
+    "qa_reviewer": {"admin", "approvals", "workspace", "dashboard"},
     "admin": set(),
 }
 
@@ -37,6 +39,7 @@ def test_role_sees_its_navigation(page, world, username):
                 "supervisor": "Supervisor",
                 "manager": "Manager",
                 "knowledge_manager": "Knowledge manager",
+                "qa_reviewer": "QA reviewer",
                 "admin": "Administrator",
             }[username]
         )

@@ -29,6 +29,7 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", "Supervisor"
     MANAGER = "manager", "Manager"
     KNOWLEDGE_MANAGER = "knowledge_manager", "Knowledge manager"
+    QA_REVIEWER = "qa_reviewer", "QA reviewer"
     ADMIN = "admin", "Administrator"
     INTEGRATOR = "integrator", "Integrator"
 

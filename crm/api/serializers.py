@@ -24,6 +24,7 @@ from crm.models import (
     NoteFlag,
     WrapUpCode,
 )
+from crm.permissions import can_hear_call_recording
 from crm.selectors import customer_list
 from crm.services.calls import CALL_FIELDS
 
@@ -160,6 +161,10 @@ class CallSerializer(serializers.ModelSerializer):
             "program": {"required": False},
             "started_at": {"required": False},
             "customer": {"queryset": Customer.objects.none()},
+            "recording_url": {
+                "help_text": "Where telephony keeps the audio. Read back only by QA reviewers, admins and users "
+                "granted crm.view_call_recording; empty for everyone else."
+            },
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -180,6 +185,14 @@ class CallSerializer(serializers.ModelSerializer):
                 ticket=ticket_model._default_manager.filter(program_id__in=programs),
                 agent=user_list_active(),
             )
+
+    def to_representation(self, instance: Call) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        # Only asked when there is a link: the permission check may cost a query.
+        request = self.context.get("request")
+        if data.get("recording_url") and not can_hear_call_recording(getattr(request, "user", None), instance):
+            data["recording_url"] = ""
+        return data
 
 
 class DataRequestInputSerializer(serializers.Serializer):

@@ -108,9 +108,13 @@ class Call(TimeStamped):
     transferred = models.BooleanField(default=False)
     # The agent's notes while talking, saved every few seconds; becomes ``notes`` at wrap-up.
     notes_draft = models.TextField(blank=True, max_length=20_000)
+    # Where telephony keeps the call's audio. Read by QA reviewers and those granted the permission below
+    # (crm.permissions.can_hear_call_recording); the API hides it from everyone else.
+    recording_url = models.URLField(max_length=500, blank=True, db_default="")
 
     class Meta:
         ordering = ["-started_at", "-id"]
+        permissions = [("view_call_recording", "Can read call recording links")]
         constraints = [
             models.UniqueConstraint(fields=["program", "external_id"], name="crm_call_external_id_unique"),
         ]

@@ -35,6 +35,7 @@ CALL_FIELDS = (
     "notes",
     "ticket",
     "first_contact_resolution",
+    "recording_url",
 )
 
 
@@ -46,6 +47,7 @@ def _clean(values: dict[str, Any], *, program: Program) -> dict[str, Any]:
     if cleaned.get("external_id") == "":
         cleaned["external_id"] = None  # hand-logged calls share no external id
     refuse_card("external_id", cleaned.get("external_id"))
+    refuse_card("recording_url", cleaned.get("recording_url"))
     if "notes" in cleaned:
         cleaned["notes"] = redact_text(cleaned["notes"] or "")
     for name in ("phone_number", "dialed_number"):

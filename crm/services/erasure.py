@@ -58,7 +58,9 @@ def _related(customer: Customer) -> list[tuple[type[models.Model], Any, Any]]:
 def customer_export(*, customer: Customer) -> dict[str, Any]:
     """Everything held about one customer, as JSON-ready data, grouped by model."""
     document: dict[str, Any] = {"customer_id": customer.pk, "exported_at": timezone.now().isoformat(), "records": {}}
-    for model, _policy, queryset in _related(customer):
+    for model, policy, queryset in _related(customer):
+        if not policy.exported:
+            continue
         items = [dict(model_to_dict(obj).items()) | {"id": obj.pk} for obj in queryset.order_by("pk")]
         if items:
             document["records"][model._meta.label] = items
