@@ -237,6 +237,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "data-requests-due": {"task": "crm.data_requests_process_due", "schedule": 300.0},
     "metrics-rollup": {"task": "reports.metrics_rollup", "schedule": METRICS_ROLLUP_SECONDS},
     "surveys-dispatch": {"task": "quality.surveys_dispatch", "schedule": SURVEY_DISPATCH_SECONDS},
+    # Daily for the last full week: idempotent, so a missed night is caught up the next.
+    "qa-sample": {"task": "quality.qa_sample", "schedule": crontab(hour=2, minute=41)},
     # Nightly, off-peak: retention deletes in small batches but still reads a lot.
     "retention": {"task": "crm.retention_run", "schedule": crontab(hour=3, minute=17)},
 }
@@ -440,4 +442,5 @@ DEMO_SEEDERS = [
     "knowledge.demo",
     "reports.demo",
     "quality.demo",
+    "quality.qa_demo",
 ]

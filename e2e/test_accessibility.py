@@ -19,7 +19,7 @@ from e2e.conftest import login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-ROLES = ["agent", "billing_agent", "supervisor", "manager", "knowledge_manager", "admin", "agent_b"]
+ROLES = ["agent", "billing_agent", "supervisor", "manager", "knowledge_manager", "qa_reviewer", "admin", "agent_b"]
 DEMO_PASSWORD = "switchboard-demo"
 # Not pages: the API, the admin (Django's own), downloads, health checks, and htmx fragments.
 SKIP = re.compile(
@@ -77,7 +77,7 @@ def test_every_page_for_every_role_passes_axe_and_fits_390_px(browser, live_serv
     agent = User.objects.get(username="agent")
     from django.utils import timezone
 
-    from quality.models import Survey
+    from quality.models import CalibrationSession, Review, Scorecard, Survey
     from quality.services.surveys import survey_link
 
     survey = Survey.objects.filter(status="sent", expires_at__gt=timezone.now()).order_by("id").first()
@@ -86,6 +86,13 @@ def test_every_page_for_every_role_passes_axe_and_fits_390_px(browser, live_serv
     assert ticket is not None
     assert call is not None
     assert article is not None
+    # A review the agent still has to answer (its supervisor, managers and QA read it too); the demo's session.
+    review = Review.objects.filter(status="submitted", agent=agent, calibration=None).order_by("id").first()
+    scorecard = Scorecard.objects.filter(program__slug="acme-bakery").first()
+    session = CalibrationSession.objects.order_by("id").first()
+    assert review is not None
+    assert scorecard is not None
+    assert session is not None
     # Static part of the route -> the value; what stays after it (edit/, versions/...) stays.
     objects = {
         "customers/<int:pk>/": f"customers/{customer.pk}/",
@@ -93,6 +100,9 @@ def test_every_page_for_every_role_passes_axe_and_fits_390_px(browser, live_serv
         "calls/<int:pk>/": f"calls/{call.pk}/",
         "kb/<slug:slug>/": f"kb/{article.slug}/",
         "dashboard/agents/<int:pk>/": f"dashboard/agents/{agent.pk}/",
+        "qa/reviews/<int:pk>/": f"qa/reviews/{review.pk}/",
+        "qa/scorecards/<int:pk>/": f"qa/scorecards/{scorecard.pk}/",
+        "qa/calibration/<int:pk>/": f"qa/calibration/{session.pk}/",
         # The customer's survey page (no login needed; signed in, it is the same page).
         "survey/<str:token>/": survey_link(survey).split("/", 3)[3],
     }

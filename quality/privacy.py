@@ -14,4 +14,18 @@ POLICIES = {
     # An answer's score stays (CSAT is a fact about the agent's work); the comment is the customer's words.
     "quality.SurveyResponse": Policy(free_text=("comment",), not_personal=("channel",), customer="survey__customer"),
     "quality.SurveyOptOut": Policy(not_personal=("source",), customer="customer", on_erase="delete"),
+    # Quality reviews are about the agent's work, not the customer's data: scores stay and they are not in the
+    # customer's export; the reviewers' and the agent's words may quote the caller, so erasure blanks them.
+    "quality.Scorecard": Policy(not_personal=("name",)),
+    "quality.ScorecardVersion": Policy(not_personal=("note",)),
+    "quality.Criterion": Policy(not_personal=("section", "label", "guidance", "answer_type", "auto_rule")),
+    "quality.SamplingPolicy": Policy(),
+    "quality.CalibrationSession": Policy(not_personal=("name", "status")),
+    "quality.Review": Policy(
+        free_text=("comment", "dispute_reason", "decision_note"),
+        not_personal=("status", "sampled_because", "decision"),
+        customer="call__customer",
+        exported=False,
+    ),
+    "quality.ReviewAnswer": Policy(free_text=("comment",), customer="review__call__customer", exported=False),
 }

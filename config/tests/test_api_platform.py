@@ -253,10 +253,13 @@ def _out_of_scope_objects(world) -> dict[str, int]:
     other_token, _ = token_create(user=world.agent_b, name="b")
     hook = WebhookSubscription.objects.create(owner=world.agent_b, url="https://example.com", events=["call.logged"])
     del other_token
-    from quality.tests.factories import survey_answer
+    from quality.tests.factories import qa_review, survey_answer
 
     answer = survey_answer(CallFactory(customer=customer, agent=world.agent_b), 3)
+    review = qa_review(CallFactory(customer=customer, agent=world.agent_b, answered_at=timezone.now()), score="80")
     return {
+        "qa-review": review.pk,
+        "qa-scorecard": review.version.scorecard_id,
         "survey": answer.survey_id,
         "survey-response": answer.pk,
         "customer": customer.pk,

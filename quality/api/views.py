@@ -1,8 +1,8 @@
-"""Surveys sent and answered, and answers posted by IVR and SMS systems."""
+"""Surveys sent and answered, answers posted by IVR and SMS systems; scorecards and quality reviews (read)."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.request import Request
@@ -11,8 +11,14 @@ from rest_framework.response import Response
 from agents.http import api_actor
 from config.api.pagination import KeysetPagination
 from quality import selectors
-from quality.api.serializers import SurveyResponseInputSerializer, SurveyResponseSerializer, SurveySerializer
-from quality.models import Survey, SurveyResponse
+from quality.api.serializers import (
+    ReviewSerializer,
+    ScorecardSerializer,
+    SurveyResponseInputSerializer,
+    SurveyResponseSerializer,
+    SurveySerializer,
+)
+from quality.models import Review, ReviewAnswer, Scorecard, ScorecardVersion, Survey, SurveyResponse
 from quality.services.surveys import survey_response_record
 
 
@@ -81,3 +87,50 @@ class SurveyResponseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         )
         output = SurveyResponseSerializer(response, context={"request": request}).data
         return Response(output, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Scorecards of your programs, each with its versions (newest first) and criteria"),
+    retrieve=extend_schema(summary="A scorecard"),
+)
+class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = ScorecardSerializer
+    pagination_class = KeysetPagination
+    filterset_fields = {"program": ["exact"], "is_active": ["exact"]}
+    ordering_fields = ["created_at", "id"]
+    ordering = ["created_at"]
+
+    def get_queryset(self) -> QuerySet[Scorecard]:
+        versions = ScorecardVersion.objects.order_by("-number").prefetch_related("criteria")
+        return selectors.scorecard_list(actor=self.request.user).prefetch_related(Prefetch("versions", versions))
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Quality reviews you may read: QA all of your programs', supervisors their teams' published "
+        "reviews, agents their own"
+    ),
+    retrieve=extend_schema(summary="A quality review with its answers"),
+)
+class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = ReviewSerializer
+    pagination_class = KeysetPagination
+    filterset_fields = {
+        "status": ["exact", "in"],
+        "program": ["exact"],
+        "agent": ["exact"],
+        "reviewer": ["exact"],
+        "calibration": ["exact", "isnull"],
+        "week": ["exact", "gte", "lte"],
+        "submitted_at": ["gte", "lte"],
+        "created_at": ["gte", "lte"],
+    }
+    ordering_fields = ["created_at", "id"]
+    ordering = ["created_at"]
+
+    def get_queryset(self) -> QuerySet[Review]:
+        return (
+            selectors.review_list(actor=self.request.user)
+            .select_related("agent", "reviewer", "decided_by", "version", "call")
+            .prefetch_related(Prefetch("answers", ReviewAnswer.objects.select_related("criterion")))
+        )

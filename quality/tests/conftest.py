@@ -1,10 +1,11 @@
-"""Survey fixtures: a program policy, customers who can be asked, and a real SMTP server on loopback."""
+"""Survey fixtures (a program policy, customers who can be asked, a real SMTP server on loopback) and the
+quality-review fixture (a scorecard, a reviewer and a sampled call)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
@@ -13,12 +14,16 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.utils import timezone
 
+from agents.models import Role
+from agents.tests.factories import make_user
 from conftest import free_port
 from crm.models import Customer
 from crm.services.calls import call_log_create
 from crm.services.live_calls import call_answer, call_step, call_wrap_up
 from crm.tests.factories import CustomerEmailFactory, CustomerFactory
-from quality.models import SurveyPolicy, SurveyText
+from quality.models import Review, ReviewStatus, SurveyPolicy, SurveyText
+from quality.tests.factories import qa_reviewer, qa_scorecard
+from reports.tests.factories import inbound_call
 
 
 @dataclass
@@ -102,3 +107,32 @@ def wrapped_up_call(world: Any, customer: Customer, code: Any) -> Any:  # progra
     call = call_answer(actor=world.agent, customer=customer, direction="inbound")
     call = call_step(actor=world.agent, call=call, event="answer")
     return call_wrap_up(actor=world.agent, call=call, wrap_up_code=code, first_contact_resolution=True)
+
+
+# --- Quality reviews -------------------------------------------------------------------------------------
+
+
+@dataclass
+class QA:
+    """Program A's scorecard, a QA reviewer, a second agent on the agent's team, and a sampled call."""
+
+    world: Any
+    version: Any
+    reviewer: Any
+    teammate: Any
+    call: Any
+    review: Any
+
+
+@pytest.fixture
+def qa(world: Any) -> QA:
+    version = qa_scorecard(world.program_a)
+    reviewer = qa_reviewer(world.program_a, username="quinn")
+    teammate = make_user(Role.AGENT, team=world.team_a, username="teammate")
+    at = datetime(2026, 11, 3, 15, 0, tzinfo=UTC)
+    call = inbound_call(world.program_a, at=at, agent=world.agent, wait=10, talk=300, hold=90, wrap=30)
+    review = Review.objects.create(
+        program=world.program_a, call=call, agent=world.agent, attributed_at=call.started_at,
+        status=ReviewStatus.QUEUED, week=at.date(), sampled_because="random",
+    )  # fmt: skip
+    return QA(world, version, reviewer, teammate, call, review)

@@ -1,0 +1,1 @@
+"""The web pages of quality: the public survey page and the QA review pages."""
