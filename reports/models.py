@@ -19,7 +19,7 @@ INTERVAL_MINUTES = 15
 CALL_SUMS = (
     "offered", "answered", "answered_in_time", "abandoned", "short_abandoned", "handled", "resolved_first",
     "transferred", "wait_seconds", "talk_seconds", "hold_seconds", "wrap_up_seconds", "csat_responses",
-    "csat_satisfied", "csat_score_sum",
+    "csat_satisfied", "csat_score_sum", "qa_reviews", "qa_points", "qa_failed",
 )  # fmt: skip
 STATE_SUMS = ("available_seconds", "on_call_seconds", "wrap_up_seconds", "break_seconds")
 WORK_SUMS = (
@@ -51,6 +51,7 @@ class ProgramTargets(TimeStamped):
     abandon_rate = _ratio("Abandon rate at most (0-1)")
     fcr_rate = _ratio("First-contact resolution at least (0-1)")
     csat = _ratio("Share of satisfied answers (4-5 of 5) at least (0-1)")
+    qa_score = _ratio("Quality review score at least (0-1, e.g. 0.85)")
     # Set when a threshold changes: the rollup task restates the program's intervals, then clears it.
     restate_pending = models.BooleanField(default=False, editable=False)
 
@@ -63,7 +64,7 @@ class ProgramTargets(TimeStamped):
                     | models.Q(**{f"{name}__gte": 0, f"{name}__lte": 1}),
                     name=f"reports_targets_{name}_ratio",
                 )
-                for name in ("service_level", "abandon_rate", "fcr_rate", "csat")
+                for name in ("service_level", "abandon_rate", "fcr_rate", "csat", "qa_score")
             ],
             models.CheckConstraint(
                 condition=models.Q(service_level_seconds__gte=1), name="reports_targets_sl_positive"
@@ -102,6 +103,10 @@ class CallRollup(models.Model):
     csat_responses = models.PositiveIntegerField(default=0)
     csat_satisfied = models.PositiveIntegerField(default=0, help_text="Answers scoring 4 or 5")
     csat_score_sum = models.PositiveIntegerField(default=0, help_text="Σ scores")
+    # Quality reviews of the agent's calls, counted at the call's start (docs/metrics.md, "QA score").
+    qa_reviews = models.PositiveIntegerField(default=0)
+    qa_points = models.PositiveIntegerField(default=0, help_text="Σ review scores in hundredths of a percent")
+    qa_failed = models.PositiveIntegerField(default=0, help_text="Reviews failed on a critical criterion")
 
     class Meta:
         abstract = True

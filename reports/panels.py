@@ -13,7 +13,7 @@ from reports.selectors import Query, metrics_total, targets_for
 from reports.views import FIGURES, scorecard
 
 # What an agent is measured by, in the panel's order (a subset of the dashboard's).
-MY_FIGURES = ("handled", "aht_seconds", "fcr_rate", "transfer_rate", "occupancy", "csat")
+MY_FIGURES = ("handled", "aht_seconds", "fcr_rate", "transfer_rate", "occupancy", "csat", "qa_score")
 
 
 def my_numbers_panel(*, actor: Actor) -> Panel | None:

@@ -76,6 +76,9 @@ class Totals:
     csat_responses: int = 0
     csat_satisfied: int = 0
     csat_score_sum: int = 0
+    qa_reviews: int = 0
+    qa_points: int = 0
+    qa_failed: int = 0
     tickets_opened: int = 0
     tickets_resolved: int = 0
     resolved_with_due: int = 0
@@ -133,6 +136,11 @@ class Totals:
         return _ratio(self.csat_score_sum, self.csat_responses)
 
     @property
+    def qa_score(self) -> float | None:
+        """The mean review score as a ratio (points are hundredths of a percent)."""
+        return _ratio(self.qa_points, self.qa_reviews * 10_000)
+
+    @property
     def sla_met_rate(self) -> float | None:
         return _ratio(self.resolved_in_time, self.resolved_with_due)
 
@@ -162,6 +170,9 @@ class Totals:
             "csat": _round(self.csat, 4),
             "csat_mean": _round(self.csat_mean, 2),
             "csat_responses": self.csat_responses,
+            "qa_score": _round(self.qa_score, 4),
+            "qa_reviews": self.qa_reviews,
+            "qa_failed": self.qa_failed,
             "tickets_opened": self.tickets_opened,
             "tickets_resolved": self.tickets_resolved,
             "sla_met_rate": _round(self.sla_met_rate, 4),

@@ -52,6 +52,7 @@ FIGURES = [
     ("transfer_rate", "Transfer rate", "percent", None),
     ("occupancy", "Occupancy", "percent", None),
     ("csat", "CSAT (4-5 of 5)", "percent", "csat"),
+    ("qa_score", "QA score", "percent", "qa_score"),
     ("tickets_opened", "Tickets opened", "count", None),
     ("tickets_resolved", "Tickets resolved", "count", None),
     ("sla_met_rate", "Resolved within SLA", "percent", None),
@@ -148,6 +149,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             "service_chart": bar_chart(
                 trend, "service_level", "percent", target=targets.service_level if targets else None
             ),
+            "qa_chart": bar_chart(trend, "qa_score", "percent", target=targets.qa_score if targets else None),
             "groups": [{"row": row, "figures": _shown_figures(row.totals)} for row in groups],
             "group_by": "agent" if query.team else "team",
             "filters": request.GET.urlencode(),

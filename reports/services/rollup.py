@@ -51,17 +51,18 @@ CALLBACK_GRACE = "15 minutes"
 _LOCK = 0x5B_0E_11  # pg_advisory_xact_lock key of the rollups
 
 # One row per (interval, program, team, agent) from the inbound calls of the given (program, start)
-# intervals and the survey answers counted in them. The team is the agent's team in the call's program (the
-# lowest id when several: ``agents.selectors.agent_home_team``).
+# intervals and the survey answers and quality reviews counted in them. The team is the agent's team in the
+# call's program (the lowest id when several: ``agents.selectors.agent_home_team``).
 _CALLS_SQL = """
 INSERT INTO reports_callinterval (
     start, program_id, team_id, agent_id, offered, answered, answered_in_time, abandoned, short_abandoned,
     handled, resolved_first, transferred, wait_seconds, talk_seconds, hold_seconds, wrap_up_seconds,
-    csat_responses, csat_satisfied, csat_score_sum)
+    csat_responses, csat_satisfied, csat_score_sum, qa_reviews, qa_points, qa_failed)
 SELECT x.start, x.program_id, team.id, x.agent_id, sum(offered), sum(answered), sum(answered_in_time),
        sum(abandoned), sum(short_abandoned), sum(handled), sum(resolved_first), sum(transferred),
        sum(wait_seconds), sum(talk_seconds), sum(hold_seconds), sum(wrap_up_seconds),
-       sum(csat_responses), sum(csat_satisfied), sum(csat_score_sum)
+       sum(csat_responses), sum(csat_satisfied), sum(csat_score_sum), sum(qa_reviews), sum(qa_points),
+       sum(qa_failed)
 FROM (
     SELECT d.start, c.program_id, c.agent_id,
        count(*) AS offered,
@@ -83,7 +84,8 @@ FROM (
          AS hold_seconds,
        coalesce(sum(c.wrap_up_seconds) FILTER (WHERE c.answered_at IS NOT NULL AND c.ended_at IS NOT NULL), 0)
          AS wrap_up_seconds,
-       0 AS csat_responses, 0 AS csat_satisfied, 0 AS csat_score_sum
+       0 AS csat_responses, 0 AS csat_satisfied, 0 AS csat_score_sum, 0 AS qa_reviews, 0::bigint AS qa_points,
+       0 AS qa_failed
     FROM unnest(%(programs)s::bigint[], %(starts)s::timestamptz[]) AS d(program_id, start)
     CROSS JOIN LATERAL (
         SELECT * FROM crm_call WHERE program_id = d.program_id AND started_at >= d.start
@@ -94,7 +96,7 @@ FROM (
     GROUP BY d.start, c.program_id, c.agent_id
     UNION ALL
     SELECT d.start, r.program_id, r.agent_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-           count(*), count(*) FILTER (WHERE r.score >= 4), sum(r.score)
+           count(*), count(*) FILTER (WHERE r.score >= 4), sum(r.score), 0, 0, 0
     FROM unnest(%(programs)s::bigint[], %(starts)s::timestamptz[]) AS d(program_id, start)
     CROSS JOIN LATERAL (
         SELECT * FROM quality_surveyresponse WHERE program_id = d.program_id AND attributed_at >= d.start
@@ -102,6 +104,20 @@ FROM (
         OFFSET 0
     ) r
     GROUP BY d.start, r.program_id, r.agent_id
+    UNION ALL
+    -- Quality reviews whose score stands (docs/metrics.md): submitted, acknowledged or decided; not while
+    -- disputed, never a calibration's.
+    SELECT d.start, q.program_id, q.agent_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+           count(*), sum(round(q.score * 100))::bigint, count(*) FILTER (WHERE q.failed_critical)
+    FROM unnest(%(programs)s::bigint[], %(starts)s::timestamptz[]) AS d(program_id, start)
+    CROSS JOIN LATERAL (
+        SELECT * FROM quality_review WHERE program_id = d.program_id AND attributed_at >= d.start
+                                       AND attributed_at < d.start + %(step)s::interval
+                                       AND status IN ('submitted', 'acknowledged', 'final')
+                                       AND calibration_id IS NULL
+        OFFSET 0
+    ) q
+    GROUP BY d.start, q.program_id, q.agent_id
 ) x
 LEFT JOIN (
     SELECT DISTINCT ON (m.user_id, tp.program_id) m.user_id, tp.program_id, m.team_id AS id
@@ -173,6 +189,9 @@ SELECT program_id, date_bin(%(step)s::interval, started_at, %(origin)s) FROM crm
 WHERE updated_at > %(lower)s
 UNION
 SELECT program_id, date_bin(%(step)s::interval, attributed_at, %(origin)s) FROM quality_surveyresponse
+WHERE updated_at > %(lower)s
+UNION
+SELECT program_id, date_bin(%(step)s::interval, attributed_at, %(origin)s) FROM quality_review
 WHERE updated_at > %(lower)s
 """
 

@@ -15,7 +15,7 @@ from config.queue import enqueue_on_commit
 from reports.models import ProgramTargets
 
 THRESHOLDS = ("service_level_seconds", "short_abandon_seconds")
-TARGETS = ("aht_seconds", "asa_seconds", "service_level", "abandon_rate", "fcr_rate", "csat")
+TARGETS = ("aht_seconds", "asa_seconds", "service_level", "abandon_rate", "fcr_rate", "csat", "qa_score")
 
 
 def targets_save(

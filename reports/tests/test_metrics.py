@@ -13,7 +13,8 @@ from django.utils import timezone as tz
 
 from agents.models import AgentStateSpan
 from crm.models import Call, CallDirection, CallState
-from quality.tests.factories import survey_answer
+from quality.models import CalibrationSession, Review
+from quality.tests.factories import qa_review, survey_answer
 from reports.models import AgentDay, AgentInterval, CallDay, CallInterval, ProgramTargets, ReportingZone
 from reports.selectors import Query, Totals, metrics, metrics_total
 from reports.services.rollup import (
@@ -56,6 +57,19 @@ def floor(world, request):
     survey_answer(second, 2)
     survey_answer(Call.objects.get(program=a, started_at=T0 + 900 * s), 4)
     survey_answer(other, 1)
+    # Quality reviews count at the start of the call they score, once their score stands: 85.5 and a critical
+    # miss (0) on the first two calls; the 10:15 one is under dispute (not yet counted); a calibration score of
+    # the 10:14:50 call never counts; program B's 70 is B's.
+    qa_review(first, score="85.5")
+    qa_review(second, score="0", status="submitted", failed=True)
+    disputed = qa_review(Call.objects.get(program=a, started_at=T0 + 900 * s), score="40", status="disputed")
+    session = CalibrationSession.objects.create(
+        program=a, name="Calibration", version=disputed.version, created_by=world.manager
+    )
+    qa_review(
+        Call.objects.get(program=a, started_at=T0 + 890 * s), score="100", status="submitted", calibration=session
+    )
+    qa_review(other, score="70")
     minute = timedelta(minutes=1)
     for state, start, end in [
         ("available", T0 - 10 * minute, T0 + 5 * minute),
@@ -92,6 +106,9 @@ def test_a_day_of_program_a_matches_the_hand_computed_figures(floor):
         "csat": 0.6667,  # 2 of 3 answers scored 4 or 5
         "csat_mean": 3.67,  # (5 + 2 + 4) / 3
         "csat_responses": 3,
+        "qa_score": 0.4275,  # (85.5 + 0) / 2 reviews, as a ratio
+        "qa_reviews": 2,
+        "qa_failed": 1,
         "tickets_opened": 0,  # (tickets, approvals and callbacks: test_tickets_approvals_and_callbacks_of_a_day)
         "tickets_resolved": 0,
         "sla_met_rate": None,
@@ -173,6 +190,12 @@ def test_rerunning_changes_nothing_and_a_late_event_is_counted(floor):
     calls_rollup()
     totals = metrics_total(actor=floor.manager, query=DAY)
     assert (totals.csat_responses, totals.csat, totals.csat_mean) == (4, 0.5, 3.5)
+    # A dispute decided days later: its score counts from the next run.
+    Review.objects.filter(status="disputed").update(status="submitted", updated_at=tz.now())
+    calls_rollup()
+    totals = metrics_total(actor=floor.manager, query=DAY)
+    figures = totals.figures()
+    assert (figures["qa_reviews"], figures["qa_failed"], figures["qa_score"]) == (3, 1, 0.4183)  # (85.5 + 0 + 40) / 3
 
 
 def test_a_past_range_is_restated_and_a_threshold_change_restates_its_program(
@@ -418,9 +441,11 @@ def test_the_wallboard_shows_the_floor_now(world, client):
 
 
 def test_an_agent_sees_its_own_numbers_on_the_workspace(world, client):
-    ProgramTargets.objects.create(program=world.program_a, aht_seconds=300)
-    inbound_call(world.program_a, at=_earlier_today(), agent=world.agent, wait=5, talk=200, wrap=40)
-    inbound_call(world.program_a, at=_earlier_today(), agent=world.supervisor, wait=5, talk=900)
+    ProgramTargets.objects.create(program=world.program_a, aht_seconds=300, qa_score=0.9)
+    own = inbound_call(world.program_a, at=_earlier_today(), agent=world.agent, wait=5, talk=200, wrap=40)
+    other = inbound_call(world.program_a, at=_earlier_today(), agent=world.supervisor, wait=5, talk=900)
+    qa_review(own, score="85")
+    qa_review(other, score="40")
     calls_rollup()
     client.force_login(world.agent)
     html = client.get("/").content.decode()
@@ -429,6 +454,9 @@ def test_an_agent_sees_its_own_numbers_on_the_workspace(world, client):
     assert "4:00" in row  # its own call only: 240 s
     assert "met" in row
     assert "5:00" in row  # the target
+    row = html[html.index('data-metric="qa_score"') :].split("</tr>")[0]
+    assert "85.0%" in row  # its own review only
+    assert "missed" in row  # against 90 %
 
 
 def test_tickets_approvals_and_callbacks_of_a_day(world, django_capture_on_commit_callbacks):
