@@ -16,6 +16,7 @@ import pytest
 
 from agents.models import Program, Role, Team, User
 from agents.tests.factories import ProgramFactory, TeamFactory, make_user
+from crm.models import WEEKDAYS, CallingHours
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -48,6 +49,10 @@ def world(db: None) -> World:
     Program.objects.filter(pk=program_a.pk).update(default_team=team_a)
     Program.objects.filter(pk=program_b.pk).update(default_team=team_b)
     program_a.default_team, program_b.default_team = team_a, team_b
+    # Both programs call around the clock, so tests of other rules do not depend on the hour they run at;
+    # the calling-hours tests set their own (crm/tests/test_outbound_rules.py).
+    for program in (program_a, program_b):
+        CallingHours.objects.create(program=program, windows={key: ["00:00", "24:00"] for key in WEEKDAYS})
     agent = make_user(Role.AGENT, team=team_a, username="agent")
     supervisor = make_user(Role.SUPERVISOR, team=team_a, supervisor=True, username="supervisor")
     manager = make_user(Role.MANAGER, team=team_a, username="manager")

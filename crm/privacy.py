@@ -25,4 +25,15 @@ POLICIES = {
     "crm.WrapUpCode": Policy(not_personal=("code", "label")),
     "crm.RetentionPolicy": Policy(not_personal=("target", "action")),
     "crm.DataRequest": Policy(free_text=("reason",), not_personal=("kind", "status", "export"), customer="customer"),
+    # The consent ledger is the proof the law asks for: erasure keeps what was given, how, when and by whom, and
+    # blanks only the note (the record then points at the anonymised customer).
+    "crm.ConsentRecord": Policy(
+        free_text=("note",),
+        not_personal=("purpose", "channel", "source", "recorded_by_label"),
+        customer="customer",
+    ),
+    # A number on a do-not-call list must stay there after its owner is erased (or it would be called again):
+    # the entries are not linked to customers.
+    "crm.DoNotCallEntry": Policy(personal=("number",), not_personal=("source",), no_cards=("number",)),
+    "crm.CallingHours": Policy(not_personal=("windows",)),
 }

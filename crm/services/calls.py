@@ -14,10 +14,11 @@ from config.errors import NotAllowed
 from config.events import publish
 from config.redaction import redact_text, refuse_card
 from crm import permissions
-from crm.models import Call, CallDirection, Customer, Disposition
+from crm.models import Call, CallDirection, Disposition
 from crm.phones import try_normalize_phone
 from crm.services.customers import customer_touch
-from crm.services.live_calls import DoNotCall, call_replay
+from crm.services.live_calls import call_replay
+from crm.services.outbound import outbound_check
 
 # Fields telephony and agents may set. Durations and the state are derived (crm.services.live_calls).
 CALL_FIELDS = (
@@ -37,6 +38,13 @@ CALL_FIELDS = (
     "first_contact_resolution",
     "recording_url",
 )
+
+
+RULE_FIELDS = ("direction", "customer", "phone_number", "started_at")
+
+
+def _fields(call: Call, names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: getattr(call, name) for name in names}
 
 
 def _clean(values: dict[str, Any], *, program: Program) -> dict[str, Any]:
@@ -72,12 +80,18 @@ def _clean(values: dict[str, Any], *, program: Program) -> dict[str, Any]:
     return cleaned
 
 
-def _refuse_do_not_call(direction: str, customer: Customer | None) -> None:
-    if direction == CallDirection.OUTBOUND and customer is not None and customer.do_not_call:
-        raise DoNotCall(
-            f"{customer.name} is on the do-not-call list: outbound calls to this customer are not allowed.",
-            field="customer",
-        )
+def _outbound_rules(*, actor: User, program: Program, values: dict[str, Any]) -> None:
+    """Invariant 12 for a call logged or changed by hand or through the API (crm.services.outbound)."""
+    if values.get("direction") != CallDirection.OUTBOUND:
+        return
+    outbound_check(
+        actor=actor,
+        program=program,
+        customer=values.get("customer"),
+        number=values.get("phone_number") or "",
+        at=values.get("started_at"),
+        path="api" if getattr(actor, "role", "") == "integrator" else "manual",
+    )
 
 
 def _after_save(call: Call, *, created: bool) -> None:
@@ -96,14 +110,14 @@ def _after_save(call: Call, *, created: bool) -> None:
 
 
 def call_log_create(*, actor: User, program: Program, direction: str, **values: Any) -> Call:
-    """Logs a call (publishes ``call.logged``); outbound calls to do-not-call customers are refused."""
+    """Logs a call (publishes ``call.logged``); an outbound call the rules forbid is refused (invariant 12)."""
     if not permissions.can_log_call(actor, program.pk):
         raise NotAllowed("You do not serve this program.")
     values.setdefault("started_at", timezone.now())
     if actor is not None and getattr(actor, "role", "") != "integrator":
         values.setdefault("agent", actor)
     cleaned = _clean({"direction": direction, **values}, program=program)
-    _refuse_do_not_call(direction, cleaned.get("customer"))
+    _outbound_rules(actor=actor, program=program, values=cleaned)
     with transaction.atomic():
         call = Call(program=program, **cleaned)
         call_replay(call)
@@ -122,7 +136,9 @@ def call_log_update(*, actor: User, call: Call, **values: Any) -> Call:
         changed = [name for name, value in cleaned.items() if getattr(locked, name) != value]
         for name in changed:
             setattr(locked, name, cleaned[name])
-        _refuse_do_not_call(locked.direction, locked.customer)
+        if {"direction", "customer", "phone_number"} & set(changed):
+            # The call now goes to someone else: the rules as of its start.
+            _outbound_rules(actor=actor, program=call.program, values=_fields(locked, RULE_FIELDS))
         changed += call_replay(locked)
         if changed:
             locked.save(update_fields=[*set(changed), "updated_at"])

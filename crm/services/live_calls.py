@@ -49,6 +49,7 @@ from crm.models import (
 from crm.phones import try_normalize_phone
 from crm.selectors import customer_ids_with_number
 from crm.services.customers import customer_touch
+from crm.services.outbound import outbound_check, outbound_violation_reported
 
 # Within one instant, events apply in the order a call lives them.
 _ORDER = {kind: rank for rank, kind in enumerate(CallEventKind.values)}
@@ -298,6 +299,8 @@ def _call_for_first_event(
                 queued_at=at,
                 state=CallState.RINGING,
             )
+            if direction == CallDirection.OUTBOUND:
+                outbound_violation_reported(program=program, customer=call.customer, number=call.phone_number, at=at)
             publish(
                 "call.logged",
                 program_id=program.pk,
@@ -322,14 +325,11 @@ def call_answer(*, actor: User, customer: Customer | None, direction: str, phone
     program = customer.program if customer is not None else program_for_new_record(actor=actor)
     if not permissions.can_log_call(actor, program.pk):
         raise NotAllowed("You do not serve this program.")
-    if direction == CallDirection.OUTBOUND and customer is not None and customer.do_not_call:
-        raise DoNotCall(
-            f"{customer.name} is on the do-not-call list: outbound calls to this customer are not allowed.",
-            field="customer",
-        )
     caller = try_normalize_phone(phone_number, region=program.default_region or "US") if phone_number else ""
     if phone_number and caller is None:
         raise ValidationError({"phone_number": [f"{phone_number!r} is not a phone number."]})
+    if direction == CallDirection.OUTBOUND:
+        outbound_check(actor=actor, program=program, customer=customer, number=caller or "", path="call_bar")
     if live_call_for(actor) is not None:
         raise CallInProgress("Finish the call you are on before starting another.", field="call")
     now = timezone.now()
@@ -455,11 +455,6 @@ def call_in_hand(agent: User) -> str:
     if call.state == CallState.WRAP_UP:
         return f"Choose the wrap-up code of call {call.pk} before becoming available."
     return f"Call {call.pk} is still {call.get_state_display().lower()}: end it before becoming available."
-
-
-class DoNotCall(DomainError):
-    status_code = 422
-    code = "do_not_call"
 
 
 class CallInProgress(DomainError):

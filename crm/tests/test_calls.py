@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from crm.models import Call
-from crm.services.calls import DoNotCall, call_log_create, call_upsert
+from crm.services.calls import call_log_create, call_upsert
+from crm.services.outbound import OutboundRefused
 from crm.tests.factories import customer_with_phone
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,7 @@ CARD = "4111 1111 1111 1111"
 
 def test_outbound_call_to_do_not_call_customer_is_refused(world):
     customer = customer_with_phone(world.program_a, do_not_call=True)
-    with pytest.raises(DoNotCall, match="do-not-call"):
+    with pytest.raises(OutboundRefused, match="do-not-call"):
         call_log_create(actor=world.agent, program=world.program_a, direction="outbound", customer=customer)
     assert not Call.objects.exists()
     inbound = call_log_create(actor=world.agent, program=world.program_a, direction="inbound", customer=customer)

@@ -26,6 +26,7 @@ from config.errors import InvalidTransition, NotAllowed
 from config.events import publish
 from config.redaction import redact_text
 from config.timezones import wall_clock_to_utc
+from crm.services.outbound import outbound_check
 from tickets import permissions
 from tickets.models import FollowUp, Ticket
 from tickets.services.tickets import ticket_transition_by_system
@@ -66,6 +67,11 @@ def follow_up_schedule(
     due = wall_clock_to_utc(due_at, zone, field="due_at")
     if due < timezone.now() - timedelta(minutes=1):
         raise ValidationError({"due_at": ["Pick a time in the future."]})
+    if customer is not None:
+        # A callback is an outbound call at its due time (invariant 12).
+        outbound_check(
+            actor=actor, program=customer.program, customer=customer, at=due, time_field="due_at", path="callback"
+        )
     return FollowUp.objects.create(
         program_id=program_id,
         ticket=ticket,
