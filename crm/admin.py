@@ -2,26 +2,34 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from agents.admin import ReadOnlyAdmin
 from agents.http import signed_in_user
 from crm.models import (
     Call,
     CallEvent,
+    CallingHours,
+    ConsentRecord,
     Customer,
     CustomerAccess,
     CustomerEmail,
     CustomerPhone,
     DataRequest,
+    DoNotCallEntry,
     Note,
     Organization,
     RetentionPolicy,
     WrapUpCode,
 )
+from crm.services.do_not_call import do_not_call_remove
+from crm.services.outbound import parse_windows
 
 
 class PhoneInline(admin.TabularInline):
@@ -157,3 +165,52 @@ class DataRequestAdmin(admin.ModelAdmin):
         if obj.export_expires_at and obj.export_expires_at < timezone.now():
             return "expired"
         return format_html('<a href="{}">Download JSON</a>', reverse("crm:data_export", args=[obj.pk]))
+
+
+class CallingHoursForm(forms.ModelForm):
+    class Meta:
+        model = CallingHours
+        fields = ["program", "windows", "holidays"]
+
+    def clean_windows(self) -> Any:
+        windows = self.cleaned_data["windows"]
+        try:
+            parse_windows(windows)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["windows"]) from exc
+        return windows
+
+
+@admin.register(CallingHours)
+class CallingHoursAdmin(admin.ModelAdmin):
+    """When each program may call its customers, in their local time (invariant 12)."""
+
+    form = CallingHoursForm
+    list_display = ["program", "windows", "updated_at"]
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(ReadOnlyAdmin):
+    """The ledger is proof: read and filter here; records are added by agents and systems, never edited."""
+
+    list_display = ["at", "customer", "purpose", "granted", "channel", "source", "recorded_by_label"]
+    list_filter = ["purpose", "granted", "channel", "program"]
+    raw_id_fields = ["customer"]
+    list_select_related = ["customer"]
+
+
+@admin.register(DoNotCallEntry)
+class DoNotCallEntryAdmin(admin.ModelAdmin):
+    """Entries are added through the services (audited): the API, the customer page, ``manage.py dnc_import``;
+    admins search and remove them here."""
+
+    list_display = ["number", "program", "source", "added_on", "added_by"]
+    list_filter = ["source", "program"]
+    search_fields = ["=number"]
+    readonly_fields = ["program", "number", "source", "added_on", "added_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: DoNotCallEntry) -> None:
+        do_not_call_remove(actor=signed_in_user(request), entry=obj)

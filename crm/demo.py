@@ -276,7 +276,8 @@ def _demo_live_calls() -> int:
         made += 1
     talking = Customer.objects.filter(program__slug="acme-bakery", erased_at=None).order_by("id")[2:3].first()
     if talking is not None:
-        call = call_answer(actor=users["manager"], customer=talking, direction=CallDirection.OUTBOUND)
+        # Inbound: an outbound call made now could fall outside the customer's calling hours (invariant 12).
+        call = call_answer(actor=users["manager"], customer=talking, direction=CallDirection.INBOUND)
         Call.objects.filter(pk=call.pk).update(external_id="demo-live-connected")
         made += 1
     telephony = users["integrator"]

@@ -10,8 +10,9 @@ from django.utils.text import Truncator
 
 from agents.permissions import Actor, id_of
 from config.pages import Panel, TimelineEntry
-from crm.models import Customer, Note
-from crm.selectors import call_list, customer_calls
+from crm.models import ConsentChannel, ConsentPurpose, Customer, CustomerPhone, Note
+from crm.permissions import can_edit_customer
+from crm.selectors import call_list, consent_state, customer_calls, do_not_call_list
 
 RECENT_CALLS = 10
 
@@ -19,6 +20,30 @@ RECENT_CALLS = 10
 def recent_calls_panel(*, customer: Customer, actor: Actor) -> Panel:
     calls = list(customer_calls(actor=actor, customer=customer)[:RECENT_CALLS])
     return Panel("calls", "Recent calls", "crm/panels/calls.html", {"calls": calls}, order=30)
+
+
+def calling_panel(*, customer: Customer, actor: Actor) -> Panel:
+    """May we call this customer: do-not-call (the flag and its numbers on a list) and the consent ledger's
+    current state, with the agent's one-click "asks not to be called" and a form to record consent."""
+    rows = getattr(customer, "phone_rows", None)  # the customer page loaded them with the customer
+    if rows is None:
+        rows = CustomerPhone.objects.filter(customer=customer).values("number")
+    numbers = [row["number"] for row in rows]
+    listed = set(do_not_call_list(actor=actor).filter(number__in=numbers).values_list("number", flat=True))
+    context = {
+        "customer": customer,
+        "listed": sorted(listed),
+        "consents": [
+            {"purpose": purpose, "label": label, "record": record}
+            for (purpose, label), record in zip(
+                ConsentPurpose.choices, consent_state(customer=customer).values(), strict=True
+            )
+        ],
+        "purposes": ConsentPurpose.choices,
+        "channels": ConsentChannel.choices,
+        "can_edit": can_edit_customer(actor, customer),
+    }
+    return Panel("calling", "Calling and consent", "crm/panels/calling.html", context, order=35)
 
 
 def my_recent_calls_panel(*, actor: Actor) -> Panel | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from agents.models import Role
-from agents.permissions import Actor, can_serve_program, can_use_workspace, role_of
+from agents.permissions import Actor, can_serve_program, can_use_workspace, is_admin, role_of
 from crm.models import Call, Customer
 
 
@@ -39,3 +39,11 @@ def can_hear_call_recording(actor: Actor | None, call: Call) -> bool:
     if role_of(actor) in {Role.QA_REVIEWER, Role.ADMIN}:
         return True
     return bool(actor is not None and actor.has_perm("crm.view_call_recording"))
+
+
+def can_manage_do_not_call(actor: Actor | None, program_id: int | None) -> bool:
+    """Admins keep every list; an integrator (the client's list feed) keeps its programs' lists. The shared
+    list binds every program: admins only. Agents add a customer's numbers by its request (one click)."""
+    if program_id is None:
+        return is_admin(actor)
+    return can_serve_program(actor, program_id) and (is_admin(actor) or role_of(actor) == "integrator")

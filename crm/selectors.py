@@ -24,9 +24,12 @@ from crm.models import (
     LIVE_STATES,
     Call,
     CallState,
+    ConsentPurpose,
+    ConsentRecord,
     Customer,
     CustomerEmail,
     CustomerPhone,
+    DoNotCallEntry,
     Note,
     NoteFlag,
     Organization,
@@ -312,3 +315,21 @@ def calls_live(*, actor: Actor, now: datetime | None = None) -> LiveCalls:
         longest=Min(Coalesce("queued_at", "started_at"), filter=waiting),
     )
     return LiveCalls(counts["waiting"], counts["talking"], counts["wrapping_up"], counts["longest"])
+
+
+def do_not_call_list(*, actor: Actor) -> QuerySet[DoNotCallEntry]:
+    """The lists the actor's programs honour: their own and the shared one."""
+    return DoNotCallEntry.objects.filter(Q(program_id__in=served_program_ids(actor)) | Q(program__isnull=True))
+
+
+def consent_list(*, customer: Customer) -> QuerySet[ConsentRecord]:
+    """The customer's ledger, newest first (the customer was read through a scoped selector)."""
+    return ConsentRecord.objects.filter(customer=customer).order_by("-at", "-id")
+
+
+def consent_state(*, customer: Customer) -> dict[str, ConsentRecord | None]:
+    """Each purpose's latest record: the customer's current wishes."""
+    latest: dict[str, ConsentRecord | None] = dict.fromkeys(ConsentPurpose.values)
+    for record in consent_list(customer=customer).order_by("purpose", "-at", "-id").distinct("purpose"):
+        latest[record.purpose] = record
+    return latest

@@ -42,6 +42,7 @@ from crm.services.live_calls import (
     live_call_for,
 )
 from crm.services.notes import note_create
+from crm.services.outbound import consent_record, customer_do_not_call
 
 TIMELINE_PAGE = 20
 
@@ -248,6 +249,37 @@ def note_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         messages.error(request, "Write the note first.")
     # Back to the note box, ready for the next one (the page focuses what the fragment names).
     return HttpResponseRedirect(reverse("crm:customer_detail", args=[customer.pk]) + "#add-note")
+
+
+@login_required
+@workspace_required
+@require_POST
+def customer_do_not_call_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The customer asks not to be called: effective at once, for every number of theirs."""
+    customer = _customer_or_404(request, pk)
+    added = customer_do_not_call(actor=request.user, customer=customer)
+    messages.success(request, f"{customer.name} will not be called ({added} number(s) on the do-not-call list).")
+    return HttpResponseRedirect(reverse("crm:customer_detail", args=[customer.pk]))
+
+
+@login_required
+@workspace_required
+@require_POST
+def customer_consent_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    customer = _customer_or_404(request, pk)
+    granted = request.POST.get("granted", "")
+    if granted not in {"true", "false"}:
+        raise ValidationError({"granted": ["Say whether the customer grants or withdraws it."]})
+    record = consent_record(
+        actor=request.user,
+        customer=customer,
+        purpose=request.POST.get("purpose", ""),
+        granted=granted == "true",
+        channel=request.POST.get("channel", ""),
+        source=request.POST.get("source", ""),
+    )
+    messages.success(request, f"Recorded: {record}.")
+    return HttpResponseRedirect(reverse("crm:customer_detail", args=[customer.pk]))
 
 
 # --- The call bar: on every page while the agent has a live call ------------------------------

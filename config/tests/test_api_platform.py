@@ -234,7 +234,7 @@ def _out_of_scope_objects(world) -> dict[str, int]:
     from decimal import Decimal
 
     from approvals.models import ApprovalRequest
-    from crm.models import WrapUpCode
+    from crm.models import DoNotCallEntry, WrapUpCode
     from crm.tests.factories import CallFactory
     from knowledge.models import Article
     from tickets.models import FollowUp
@@ -270,6 +270,7 @@ def _out_of_scope_objects(world) -> dict[str, int]:
         "article": article.pk,
         "webhook": hook.pk,
         "wrap-up-code": WrapUpCode.objects.create(program=world.program_b, code="b", label="B").pk,
+        "dnc": DoNotCallEntry.objects.create(program=world.program_b, number="+442079460001", source="client").pk,
         "agent": world.agent_b.username,  # agents/<username>/state/: another program's agent
         "metrics": 0,  # no id: scoped rows (reports/tests/test_metrics.py)
     }
@@ -285,7 +286,7 @@ def test_authorization_matrix_covers_every_api_route(world):
         basename = name.rsplit("-", 1)[0] if "-" in name else name
         for suffix in ("-list", "-detail", "-lookup", "-search", "-timeline", "-notes", "-comments", "-versions",
                        "-approve", "-reject", "-cancel", "-mark-applied", "-erasure", "-events",
-                       "-state", "-export"):  # fmt: skip
+                       "-state", "-export", "-consents"):  # fmt: skip
             if name.endswith(suffix):
                 basename = name[: -len(suffix)]
         if basename not in objects:

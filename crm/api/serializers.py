@@ -7,7 +7,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from agents.models import User
+from agents.models import Program, User
 from agents.permissions import served_program_ids
 from agents.selectors import program_list, user_list_active
 from config.api.fields import AwareDateTimeField, input_request, scope_related
@@ -15,11 +15,15 @@ from crm.models import (
     Call,
     CallDirection,
     CallEventKind,
+    ConsentChannel,
+    ConsentPurpose,
+    ConsentRecord,
     Customer,
     CustomerEmail,
     CustomerPhone,
     DataRequest,
     Disposition,
+    DoNotCallEntry,
     Note,
     NoteFlag,
     WrapUpCode,
@@ -231,3 +235,47 @@ class WrapUpCodeSerializer(serializers.ModelSerializer):
         model = WrapUpCode
         fields = ["id", "created_at", "updated_at", "program", "code", "label", "resolves", "is_active", "position"]
         read_only_fields = fields
+
+
+class ConsentSerializer(serializers.ModelSerializer):
+    """One entry of the consent ledger (append-only: records are never changed)."""
+
+    purpose = serializers.ChoiceField(choices=ConsentPurpose.choices)
+    channel = serializers.ChoiceField(choices=ConsentChannel.choices)
+    at = AwareDateTimeField(required=False, help_text="When the customer gave or withdrew it (default: now)")
+    recorded_by = serializers.CharField(source="recorded_by_label", read_only=True)
+
+    class Meta:
+        model = ConsentRecord
+        fields = [
+            "id",
+            "created_at",
+            "customer",
+            "purpose",
+            "granted",
+            "channel",
+            "source",
+            "at",
+            "note",
+            "recorded_by",
+        ]
+        read_only_fields = ["id", "created_at", "customer", "recorded_by"]
+
+
+class DoNotCallEntrySerializer(serializers.ModelSerializer):
+    number = serializers.CharField(max_length=40, help_text="Any common format; stored and shown as E.164")
+    program = serializers.PrimaryKeyRelatedField(
+        queryset=Program.objects.none(), allow_null=True, required=False, help_text="null: the shared list"
+    )
+
+    class Meta:
+        model = DoNotCallEntry
+        fields = ["id", "created_at", "updated_at", "program", "number", "source", "added_on"]
+        read_only_fields = ["id", "created_at", "updated_at"]
+        validators: list[Any] = []  # a number already listed is the entry as it was (200), not an error
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = input_request(self)
+        if request is not None and getattr(request, "user", None) is not None:
+            scope_related(self, program=program_list(actor=request.user))

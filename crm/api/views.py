@@ -23,21 +23,25 @@ from crm import selectors
 from crm.api.serializers import (
     CallEventInputSerializer,
     CallSerializer,
+    ConsentSerializer,
     CustomerInputSerializer,
     CustomerSerializer,
     DataRequestInputSerializer,
     DataRequestSerializer,
+    DoNotCallEntrySerializer,
     LookupInputSerializer,
     LookupOutputSerializer,
     NoteSerializer,
     TimelineEntrySerializer,
     WrapUpCodeSerializer,
 )
-from crm.models import Call, Customer, WrapUpCode
+from crm.models import Call, Customer, DoNotCallEntry, WrapUpCode
 from crm.services.calls import call_log_create, call_log_update, call_upsert
 from crm.services.customers import EmailInput, PhoneInput, customer_create, customer_update
+from crm.services.do_not_call import do_not_call_add, do_not_call_remove
 from crm.services.live_calls import call_event_record
 from crm.services.notes import note_create
+from crm.services.outbound import consent_record
 
 
 def _profile(data: dict[str, Any], *, program: Program) -> dict[str, Any]:
@@ -172,6 +176,24 @@ class CustomerViewSet(
         before = _before(request.query_params.get("before", ""))
         entries = timeline_for(customer=customer, actor=api_actor(request), before=before, limit=50)
         return Response(TimelineEntrySerializer(entries, many=True).data)
+
+    @extend_schema(
+        summary="The customer's consent ledger, in the order it was written (POST appends a grant or a withdrawal)",
+        description="Append-only: a record is never changed or deleted; the latest record of a purpose is the "
+        "customer's current wish. Erasure keeps the records (the proof) and blanks their note.",
+        request=ConsentSerializer,
+        responses={200: ConsentSerializer(many=True), 201: ConsentSerializer},
+    )
+    @action(detail=True, methods=["get", "post"])
+    def consents(self, request: Request, pk: str | None = None) -> Response:
+        customer = self.get_object()
+        if request.method == "POST":
+            given = ConsentSerializer(data=request.data)
+            given.is_valid(raise_exception=True)
+            record = consent_record(actor=api_actor(request), customer=customer, **given.validated_data)
+            return Response(ConsentSerializer(record).data, status=status.HTTP_201_CREATED)
+        page = self.paginate_queryset(selectors.consent_list(customer=customer))
+        return self.get_paginated_response(ConsentSerializer(page, many=True).data)
 
     @extend_schema(
         summary="Notes on the customer (POST adds one)", request=NoteSerializer, responses=NoteSerializer(many=True)
@@ -315,3 +337,40 @@ class WrapUpCodeViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[WrapUpCode]:
         return selectors.wrap_up_code_list(actor=self.request.user)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Do-not-call entries of your programs' lists and of the shared list"),
+    retrieve=extend_schema(summary="A do-not-call entry"),
+    create=extend_schema(
+        summary="Put a number on a list (admins; integrators for their programs)",
+        description="`program` null is the shared list every program honours (admins only). A number already "
+        "on that list answers 200 with the entry as it was. Bulk loads: `manage.py dnc_import`.",
+    ),
+    destroy=extend_schema(summary="Take a number off a list (a customer's own request: admins only)"),
+)
+class DoNotCallViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = DoNotCallEntrySerializer
+    pagination_class = KeysetPagination
+    filterset_fields = {"number": ["exact"], "program": ["exact", "isnull"], "source": ["exact"]}
+    ordering_fields = ["created_at", "id"]
+    ordering = ["created_at"]
+
+    def get_queryset(self) -> QuerySet[DoNotCallEntry]:
+        return selectors.do_not_call_list(actor=self.request.user)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        given = self.get_serializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        entry, created = do_not_call_add(actor=api_actor(request), **given.validated_data)
+        body = DoNotCallEntrySerializer(entry, context=self.get_serializer_context()).data
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    def perform_destroy(self, instance: DoNotCallEntry) -> None:
+        do_not_call_remove(actor=api_actor(self.request), entry=instance)

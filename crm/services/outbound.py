@@ -41,6 +41,7 @@ from crm import permissions
 from crm.models import (
     WEEKDAYS,
     CallingHours,
+    ConsentChannel,
     ConsentPurpose,
     ConsentRecord,
     Customer,
@@ -249,6 +250,8 @@ def consent_record(
         raise NotAllowed("You may not change this customer.")
     if purpose not in ConsentPurpose.values:
         raise ValidationError({"purpose": [f"Choose one of: {', '.join(ConsentPurpose.values)}."]})
+    if channel not in ConsentChannel.values:
+        raise ValidationError({"channel": [f"Choose one of: {', '.join(ConsentChannel.values)}."]})
     source = redact_text(source or "").strip()
     if not source:
         raise ValidationError({"source": ["Say where the consent came from (a call, a form, a file)."]})
