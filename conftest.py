@@ -16,7 +16,8 @@ import pytest
 
 from agents.models import Program, Role, Team, User
 from agents.tests.factories import ProgramFactory, TeamFactory, make_user
-from crm.models import WEEKDAYS, CallingHours
+from crm.models import CallingHours
+from crm.services.outbound import ALL_DAY
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -52,7 +53,7 @@ def world(db: None) -> World:
     # Both programs call around the clock, so tests of other rules do not depend on the hour they run at;
     # the calling-hours tests set their own (crm/tests/test_outbound_rules.py).
     for program in (program_a, program_b):
-        CallingHours.objects.create(program=program, windows={key: ["00:00", "24:00"] for key in WEEKDAYS})
+        CallingHours.objects.create(program=program, windows=ALL_DAY)
     agent = make_user(Role.AGENT, team=team_a, username="agent")
     supervisor = make_user(Role.SUPERVISOR, team=team_a, supervisor=True, username="supervisor")
     manager = make_user(Role.MANAGER, team=team_a, username="manager")

@@ -24,6 +24,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Workspace", "home", permissions.can_use_workspace, "workspace"),
     NavItem("Customers", "crm:customer_list", permissions.can_use_workspace, "customers"),
     NavItem("Tickets", "tickets:ticket_list", permissions.can_use_workspace, "tickets"),
+    NavItem("Campaigns", "outbound:campaign_list", permissions.can_use_workspace, "campaigns"),
     NavItem("Approvals", "approvals:approval_queue", permissions.can_view_approval_queue, "approvals"),
     NavItem("Dashboard", "reports:dashboard", permissions.can_watch_floor, "dashboard"),
     NavItem("Wallboard", "reports:wallboard", permissions.can_watch_floor, "wallboard"),

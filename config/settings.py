@@ -60,6 +60,7 @@ PROJECT_APPS = [
     "knowledge",
     "approvals",
     "quality",
+    "outbound",
     "integrations",
     "reports",
 ]
@@ -407,6 +408,7 @@ SPECTACULAR_SETTINGS = {
         "TicketChannelEnum": "tickets.models.Channel",
         "SurveyChannelEnum": "quality.models.SurveyChannel",
         "SurveyAnswerChannelEnum": "quality.models.POSTED_CHANNELS",
+        "CampaignOutcomeEnum": "outbound.models.Outcome",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
@@ -443,4 +445,5 @@ DEMO_SEEDERS = [
     "reports.demo",
     "quality.demo",
     "quality.qa_demo",
+    "outbound.demo",
 ]

@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("knowledge.api.urls")),
     path("", include("approvals.api.urls")),
     path("", include("quality.api.urls")),
+    path("", include("outbound.api.urls")),
     path("", include("integrations.api.urls")),
     path("", include("reports.api.urls")),
 ]
@@ -26,6 +27,7 @@ urlpatterns = [
     path("", include("agents.urls")),
     path("", include("approvals.urls")),
     path("", include("quality.urls")),
+    path("", include("outbound.urls")),
     path("", include("reports.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

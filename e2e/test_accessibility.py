@@ -77,6 +77,7 @@ def test_every_page_for_every_role_passes_axe_and_fits_390_px(browser, live_serv
     agent = User.objects.get(username="agent")
     from django.utils import timezone
 
+    from outbound.models import Campaign
     from quality.models import CalibrationSession, Review, Scorecard, Survey
     from quality.services.surveys import survey_link
 
@@ -91,6 +92,8 @@ def test_every_page_for_every_role_passes_axe_and_fits_390_px(browser, live_serv
     scorecard = Scorecard.objects.filter(program__slug="acme-bakery").first()
     session = CalibrationSession.objects.order_by("id").first()
     assert review is not None
+    campaign = Campaign.objects.filter(program__slug="acme-bakery", status="running").first()
+    assert campaign is not None
     assert scorecard is not None
     assert session is not None
     # Static part of the route -> the value; what stays after it (edit/, versions/...) stays.
@@ -101,6 +104,7 @@ def test_every_page_for_every_role_passes_axe_and_fits_390_px(browser, live_serv
         "kb/<slug:slug>/": f"kb/{article.slug}/",
         "dashboard/agents/<int:pk>/": f"dashboard/agents/{agent.pk}/",
         "qa/reviews/<int:pk>/": f"qa/reviews/{review.pk}/",
+        "campaigns/<int:pk>/": f"campaigns/{campaign.pk}/",
         "qa/scorecards/<int:pk>/": f"qa/scorecards/{scorecard.pk}/",
         "qa/calibration/<int:pk>/": f"qa/calibration/{session.pk}/",
         # The customer's survey page (no login needed; signed in, it is the same page).

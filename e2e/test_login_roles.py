@@ -5,7 +5,7 @@ import pytest
 from e2e.conftest import login
 
 EXPECTED_NAV = {
-    "agent": {"workspace", "quality"},
+    "agent": {"workspace", "quality", "campaigns"},
     "supervisor": {"workspace", "quality"},
     "manager": {"workspace", "quality"},
     "knowledge_manager": {"quality"},
@@ -16,8 +16,8 @@ NEVER = {
     "agent": {"admin", "approvals"},
     "supervisor": {"admin"},
     "manager": {"admin"},
-    "knowledge_manager": {"admin", "approvals", "workspace"},
-    "qa_reviewer": {"admin", "approvals", "workspace", "dashboard"},
+    "knowledge_manager": {"admin", "approvals", "workspace", "campaigns"},
+    "qa_reviewer": {"admin", "approvals", "workspace", "dashboard", "campaigns"},
     "admin": set(),
 }
 

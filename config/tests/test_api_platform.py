@@ -229,6 +229,15 @@ def _api_routes() -> list[tuple[str, str]]:
     return routes
 
 
+def _campaign_of_program_b(world) -> int:
+    from agents.models import Role
+    from agents.tests.factories import make_user
+    from outbound.services import campaign_create
+
+    boss = make_user(Role.SUPERVISOR, team=world.team_b, supervisor=True)
+    return campaign_create(actor=boss, program=world.program_b, name="B only").pk
+
+
 def _out_of_scope_objects(world) -> dict[str, int]:
     """One object of program B per resource: an agent of program A must get 404 for each."""
     from decimal import Decimal
@@ -270,6 +279,7 @@ def _out_of_scope_objects(world) -> dict[str, int]:
         "article": article.pk,
         "webhook": hook.pk,
         "wrap-up-code": WrapUpCode.objects.create(program=world.program_b, code="b", label="B").pk,
+        "campaign": _campaign_of_program_b(world),
         "dnc": DoNotCallEntry.objects.create(program=world.program_b, number="+442079460001", source="client").pk,
         "agent": world.agent_b.username,  # agents/<username>/state/: another program's agent
         "metrics": 0,  # no id: scoped rows (reports/tests/test_metrics.py)
@@ -286,7 +296,7 @@ def test_authorization_matrix_covers_every_api_route(world):
         basename = name.rsplit("-", 1)[0] if "-" in name else name
         for suffix in ("-list", "-detail", "-lookup", "-search", "-timeline", "-notes", "-comments", "-versions",
                        "-approve", "-reject", "-cancel", "-mark-applied", "-erasure", "-events",
-                       "-state", "-export", "-consents"):  # fmt: skip
+                       "-state", "-export", "-consents", "-contacts", "-next", "-outcome"):  # fmt: skip
             if name.endswith(suffix):
                 basename = name[: -len(suffix)]
         if basename not in objects:
