@@ -10,16 +10,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agents.decorators import role_required
 from agents.http import AuthenticatedRequest
+from agents.models import Program
 from agents.permissions import can_use_workspace
+from agents.selectors import program_list
 from crm.services.outbound import local_zones
+from knowledge.selectors import article_list
 from outbound import permissions, selectors
-from outbound.forms import ContactFileForm, OutcomeForm
+from outbound.forms import CampaignForm, ContactFileForm, OutcomeForm
 from outbound.models import CAMPAIGN_TRANSITIONS, Campaign, CampaignStatus
 from outbound.services import (
+    campaign_create,
     campaign_import_contacts,
     campaign_next,
     campaign_set_status,
@@ -43,7 +47,29 @@ def _campaign_or_404(request: AuthenticatedRequest, pk: int) -> Campaign:
 @require_GET
 def campaign_list_view(request: AuthenticatedRequest) -> HttpResponse:
     campaigns = list(selectors.campaign_list(actor=request.user).exclude(status=CampaignStatus.DONE))
-    return render(request, "outbound/campaign_list.html", {"campaigns": campaigns})
+    manages = any(permissions.can_manage_campaigns(request.user, p.pk) for p in program_list(actor=request.user))
+    return render(request, "outbound/campaign_list.html", {"campaigns": campaigns, "manages": manages})
+
+
+@front_line
+@require_http_methods(["GET", "POST"])
+def campaign_new(request: AuthenticatedRequest) -> HttpResponse:
+    """A supervisor, manager or admin sets a campaign up; it starts as a draft, to load its list first."""
+    programs = [p.pk for p in program_list(actor=request.user) if permissions.can_manage_campaigns(request.user, p.pk)]
+    if not programs:
+        raise PermissionDenied("Supervisors, managers and admins set campaigns up.")
+    scripts = article_list(actor=request.user).filter(kind="script", status="published")
+    form = CampaignForm(request.POST or None, programs=Program.objects.filter(pk__in=programs), scripts=scripts)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = campaign_create(actor=request.user, program=form.cleaned_data["program"], **form.settings())
+        except ValidationError as exc:
+            for field, problems in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            messages.success(request, "Campaign created as a draft: load its contacts, then start it.")
+            return redirect("outbound:campaign_detail", pk=campaign.pk)
+    return render(request, "outbound/campaign_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @front_line

@@ -26,6 +26,9 @@ from approvals.services import approval_request
 from crm.services.live_calls import call_answer
 from crm.tests.factories import CallFactory, customer_with_phone
 from knowledge.services.articles import article_create
+from outbound.services import ContactRow, campaign_create, campaign_import_contacts, campaign_set_status
+from quality.models import Review
+from quality.tests.factories import qa_scorecard
 from tickets.services.follow_ups import follow_up_schedule
 from tickets.services.tickets import ticket_create
 
@@ -91,7 +94,15 @@ def records(world):
         "approvals": approval_request(
             actor=world.agent, kind="refund", amount=Decimal(50), currency="USD", reason="Late", customer=customer
         ),
+        "campaigns": _running_campaign(world, customer),
     }
+
+
+def _running_campaign(world: Any, customer: Any) -> Any:
+    campaign = campaign_create(actor=world.supervisor, program=world.program_a, name="Renewals")
+    rows = [ContactRow(line=2, name=customer.name, phone=customer.phones.first().number)]
+    campaign_import_contacts(actor=world.supervisor, campaign=campaign, rows=rows)
+    return campaign_set_status(actor=world.supervisor, campaign=campaign, status="running")
 
 
 def _operations() -> list[tuple[str, str, list[str]]]:
@@ -149,15 +160,31 @@ def test_every_web_form_survives_hostile_values(world, records):
     article = article_create(actor=world.knowledge_manager, title="Refunds", body="Body")
     # A live call puts the call bar (actions, notes, wrap-up, caller pick) on every page of the agent.
     call_answer(actor=world.agent, customer=customer, direction="inbound")
+    campaign, program = records["campaigns"], world.program_a.pk
+    scorecard = qa_scorecard(world.program_a).scorecard
+    scored = CallFactory(customer=customer, agent=world.agent, answered_at=timezone.now())
+    review = Review.objects.create(
+        program=world.program_a, call=scored, agent=world.agent, attributed_at=scored.started_at, status="queued"
+    )
+    Review.objects.filter(pk=review.pk).update(
+        status="draft", reviewer=world.qa_reviewer, version=scorecard.versions.get()
+    )
     pages = {
         world.agent: [
             "/", "/customers/new/", f"/customers/{customer.pk}/", f"/customers/{customer.pk}/edit/",
             f"/tickets/new/?customer={customer.pk}", f"/tickets/{ticket.pk}/", f"/calls/{records['calls'].pk}/",
             f"/approvals/new/?customer={customer.pk}",
         ],
-        world.supervisor: ["/approvals/", f"/tickets/{ticket.pk}/"],
-        world.knowledge_manager: ["/kb/new/", f"/kb/{article.slug}/", f"/kb/{article.slug}/edit/"],
+        world.supervisor: [
+            "/approvals/", f"/tickets/{ticket.pk}/", "/campaigns/new/", f"/campaigns/{campaign.pk}/",
+        ],
+        world.knowledge_manager: [
+            "/kb/new/", f"/kb/{article.slug}/", f"/kb/{article.slug}/edit/", f"/qa/scorecards/new/?program={program}",
+            f"/qa/scorecards/{scorecard.pk}/",
+        ],
+        world.qa_reviewer: ["/qa/", f"/qa/reviews/{review.pk}/", "/qa/calibration/new/"],
     }  # fmt: skip
+    pages[world.agent].append(f"/campaigns/{campaign.pk}/work/")
     failures, tried = [], 0
     for user, urls in pages.items():
         client = Client()

@@ -251,3 +251,26 @@ def test_an_agent_works_the_campaign_from_its_page(world, client):
     client.post(f"/campaigns/{campaign.pk}/outcome/", {"outcome": "refused", "note": "Happy with the old plan"})
     assert CampaignContact.objects.get().status == "done"
     assert Attempt.objects.get().note == "Happy with the old plan"
+
+
+def test_a_supervisor_sets_a_campaign_up_on_its_page(world, client):
+    client.force_login(world.supervisor)
+    form = {
+        "program": world.program_a.pk, "name": "Winter offer", "max_attempts": 2, "mon_start": "09:00",
+        "mon_end": "12:00", "sat_start": "10:00", "sat_end": "", "holidays": "2026-12-24, nope", "retry_busy": 15,
+    }  # fmt: skip
+    page = client.post("/campaigns/new/", form)
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert "Give both times for Saturday, or neither." in html
+    assert "&#x27;nope&#x27; is not a date (YYYY-MM-DD)." in html
+    form |= {"sat_end": "14:00", "holidays": "2026-12-24"}
+    created = client.post("/campaigns/new/", form)
+    campaign = world.program_a.campaigns.get()
+    assert created["Location"] == f"/campaigns/{campaign.pk}/"
+    assert (campaign.status, campaign.max_attempts) == ("draft", 2)
+    assert campaign.windows == {"mon": ["09:00", "12:00"], "sat": ["10:00", "14:00"]}
+    assert [d.isoformat() for d in campaign.holidays] == ["2026-12-24"]
+    assert campaign.retry_after_minutes == {"busy": 15}
+    client.force_login(world.agent)
+    assert client.get("/campaigns/new/").status_code == 403
