@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from agents.models import AuditEvent
 from crm.models import Call, CallingHours, ConsentRecord, DoNotCallEntry
-from crm.services.erasure import customer_erase
+from crm.services.erasure import customer_erase, customer_export
 from crm.services.live_calls import call_event_record
 from crm.services.outbound import (
     OutboundRefused,
@@ -129,6 +129,8 @@ def test_erasure_keeps_the_proof_without_the_personal_data(world):
     )  # fmt: skip
     customer.refresh_from_db()
     assert customer.marketing_consent is True  # the flag follows the ledger
+    [exported] = customer_export(customer=customer)["records"]["crm.ConsentRecord"]
+    assert (exported["purpose"], exported["granted"], exported["source"]) == ("marketing", True, "Newsletter form")
     customer_erase(customer=customer)
     record = ConsentRecord.objects.get()
     assert (record.purpose, record.granted, record.channel, record.source) == (

@@ -377,8 +377,6 @@ def review_decide(
         raise ValidationError({"decision_note": ["Explain the decision to the agent."]})
     with transaction.atomic():
         locked = _locked(review)
-        if locked.status == ReviewStatus.FINAL:
-            return locked
         if not _move(locked, ReviewStatus.FINAL):
             return locked
         if not permissions.can_decide_dispute(actor, locked):
