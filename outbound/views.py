@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from agents.decorators import role_required
 from agents.http import AuthenticatedRequest
-from agents.models import Program
 from agents.permissions import can_use_workspace
 from agents.selectors import program_list
 from crm.services.outbound import local_zones
@@ -59,7 +58,9 @@ def campaign_new(request: AuthenticatedRequest) -> HttpResponse:
     if not programs:
         raise PermissionDenied("Supervisors, managers and admins set campaigns up.")
     scripts = article_list(actor=request.user).filter(kind="script", status="published")
-    form = CampaignForm(request.POST or None, programs=Program.objects.filter(pk__in=programs), scripts=scripts)
+    form = CampaignForm(
+        request.POST or None, programs=program_list(actor=request.user).filter(pk__in=programs), scripts=scripts
+    )
     if request.method == "POST" and form.is_valid():
         try:
             campaign = campaign_create(actor=request.user, program=form.cleaned_data["program"], **form.settings())

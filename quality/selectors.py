@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from statistics import median, pstdev
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from agents.models import Membership, Role, User
 from agents.permissions import Actor, id_of, is_admin, role_of, served_program_ids
@@ -19,6 +19,7 @@ from quality.models import (
     CalibrationSession,
     Criterion,
     Review,
+    ReviewAnswer,
     ReviewStatus,
     Scorecard,
     ScorecardVersion,
@@ -77,6 +78,25 @@ def review_list(*, actor: Actor) -> QuerySet[Review]:
     return rows.none()
 
 
+def review_list_with_answers(*, actor: Actor) -> QuerySet[Review]:
+    """``review_list`` with what the API shows of each review (a constant number of queries per page)."""
+    return (
+        review_list(actor=actor)
+        .select_related("agent", "reviewer", "decided_by", "version", "call")
+        .prefetch_related(Prefetch("answers", ReviewAnswer.objects.select_related("criterion")))
+    )
+
+
+def review_published(*, actor: Actor) -> QuerySet[Review]:
+    """The reviews ``actor`` may read whose score stands or is disputed, newest first (calibration aside)."""
+    return (
+        review_list(actor=actor)
+        .filter(status__in=PUBLISHED_STATUSES, calibration__isnull=True)
+        .select_related("agent", "reviewer", "call")
+        .order_by("-submitted_at", "-id")
+    )
+
+
 def review_get(*, actor: Actor, pk: object) -> Review | None:
     try:
         return (
@@ -131,6 +151,12 @@ def review_answers(*, review: Review) -> list[dict[str, Any]]:
 
 def scorecard_list(*, actor: Actor) -> QuerySet[Scorecard]:
     return Scorecard.objects.filter(program_id__in=served_program_ids(actor)).select_related("program")
+
+
+def scorecard_list_with_versions(*, actor: Actor) -> QuerySet[Scorecard]:
+    """``scorecard_list`` with every version (newest first) and its criteria, for the API."""
+    versions = ScorecardVersion.objects.order_by("-number").prefetch_related("criteria")
+    return scorecard_list(actor=actor).prefetch_related(Prefetch("versions", versions))
 
 
 def scorecard_get(*, actor: Actor, pk: object) -> Scorecard | None:
@@ -204,6 +230,11 @@ def _script_runs(call: Call) -> list[tuple[list[str], list[dict[str, Any]]]]:
         )
         runs.append((list(run.ticked), list(version.steps if version else run.article.steps)))
     return runs
+
+
+def calibration_reviews_of(*, session: CalibrationSession, reviewer: Actor) -> list[Review]:
+    """The reviewer's own reviews in the session, by call."""
+    return list(session.reviews.filter(reviewer_id=id_of(reviewer)).select_related("call").order_by("call_id"))
 
 
 def calibration_report(*, session: CalibrationSession) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.request import Request
@@ -18,7 +18,7 @@ from quality.api.serializers import (
     SurveyResponseSerializer,
     SurveySerializer,
 )
-from quality.models import Review, ReviewAnswer, Scorecard, ScorecardVersion, Survey, SurveyResponse
+from quality.models import Review, Scorecard, Survey, SurveyResponse
 from quality.services.surveys import survey_response_record
 
 
@@ -101,8 +101,7 @@ class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     ordering = ["created_at"]
 
     def get_queryset(self) -> QuerySet[Scorecard]:
-        versions = ScorecardVersion.objects.order_by("-number").prefetch_related("criteria")
-        return selectors.scorecard_list(actor=self.request.user).prefetch_related(Prefetch("versions", versions))
+        return selectors.scorecard_list_with_versions(actor=self.request.user)
 
 
 @extend_schema_view(
@@ -129,8 +128,4 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     ordering = ["created_at"]
 
     def get_queryset(self) -> QuerySet[Review]:
-        return (
-            selectors.review_list(actor=self.request.user)
-            .select_related("agent", "reviewer", "decided_by", "version", "call")
-            .prefetch_related(Prefetch("answers", ReviewAnswer.objects.select_related("criterion")))
-        )
+        return selectors.review_list_with_answers(actor=self.request.user)

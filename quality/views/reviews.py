@@ -21,7 +21,6 @@ from quality import permissions, selectors
 from quality.forms import CalibrationForm, CriterionFormSet, ScorecardForm, criteria_rows
 from quality.models import (
     CRITERION_FIELDS,
-    PUBLISHED_STATUSES,
     AnswerType,
     CalibrationSession,
     DisputeOutcome,
@@ -65,12 +64,7 @@ def review_home(request: AuthenticatedRequest) -> HttpResponse:
         "queue": list(queue[:LIST_SIZE]) if queue is not None else [],
         "queue_total": queue.count() if queue is not None else 0,
         "disputes": list(selectors.review_disputes_to_decide(actor=user)[:LIST_SIZE]),
-        "published": list(
-            selectors.review_list(actor=user)
-            .filter(status__in=PUBLISHED_STATUSES, calibration__isnull=True)
-            .select_related("agent", "reviewer", "call")
-            .order_by("-submitted_at", "-id")[:LIST_SIZE]
-        ),
+        "published": list(selectors.review_published(actor=user)[:LIST_SIZE]),
         "sessions": list(selectors.calibration_list(actor=user).order_by("-created_at")[:10]),
         "can_edit_scorecards": any(
             permissions.can_edit_scorecards(user, program.pk) for program in program_list(actor=user)
@@ -321,7 +315,7 @@ def _session_or_404(request: AuthenticatedRequest, pk: int) -> CalibrationSessio
 @require_GET
 def calibration_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     session = _session_or_404(request, pk)
-    mine = list(session.reviews.filter(reviewer=request.user).select_related("call").order_by("call_id"))
+    mine = selectors.calibration_reviews_of(session=session, reviewer=request.user)
     # A reviewer sees the others' scores once its own are in (or the session is closed): no anchoring.
     report_open = session.status == "closed" or all(r.status == ReviewStatus.SUBMITTED for r in mine)
     return render(
