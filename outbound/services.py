@@ -250,7 +250,11 @@ def campaign_import_contacts(*, actor: User, campaign: Campaign, rows: list[Cont
         return report
     now = timezone.now()
     with transaction.atomic():
+        # Two imports into one campaign at once: the second waits, then sees the first's contacts.
+        Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
         listed = set(campaign.contacts.values_list("phone", flat=True))
+        # A customer is on a campaign's list once, whichever of its numbers a line gives.
+        customers = set(campaign.contacts.values_list("customer_id", flat=True))
         contacts = []
         for number, row in numbers.items():
             if number in listed:
@@ -268,12 +272,16 @@ def campaign_import_contacts(*, actor: User, campaign: Campaign, rows: list[Cont
                     actor=actor, program=program, name=row.name, phones=[PhoneInput(number, is_primary=True)], **profile
                 )
                 customer_id = customer.pk
+            if customer_id in customers:
+                report.merged += 1
+                continue
+            customers.add(customer_id)
             # Due at once: the next-contact query reads one index in (next_attempt_at, id) order.
             contacts.append(
                 CampaignContact(campaign=campaign, customer_id=customer_id, phone=number, next_attempt_at=now)
             )
-        created = CampaignContact.objects.bulk_create(contacts, ignore_conflicts=True)
-        report.added = len(created)
+        CampaignContact.objects.bulk_create(contacts)
+        report.added = len(contacts)
         audit_record(
             action="campaign.import",
             actor=actor,

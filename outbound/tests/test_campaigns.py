@@ -72,9 +72,13 @@ def test_a_list_merges_onto_customers_by_phone(world):
     assert contacts["+14155550100"] == known
     assert contacts["+14155550101"].name == "New One"
     assert contacts["+14155550101"].program == world.program_a
-    # Loading the same list again adds nobody.
-    again = campaign_import_contacts(actor=world.supervisor, campaign=campaign, rows=rows)
-    assert (again.added, again.merged) == (0, 3)
+    # Loading the same list again adds nobody; another number of a customer already listed merges too.
+    known.phones.create(number="+14155550199", label="work")
+    again = campaign_import_contacts(
+        actor=world.supervisor, campaign=campaign, rows=[*rows, *_rows(("K", "+14155550199"))]
+    )
+    assert (again.added, again.merged) == (0, 4)
+    assert CampaignContact.objects.count() == 2
 
 
 def test_an_agent_cannot_load_a_list(world):
