@@ -10,9 +10,9 @@ from django.utils.text import Truncator
 
 from agents.permissions import Actor, id_of
 from config.pages import Panel, TimelineEntry
-from crm.models import ConsentChannel, ConsentPurpose, Customer, CustomerPhone, Note
+from crm.models import ConsentChannel, ConsentPurpose, Customer, Note
 from crm.permissions import can_edit_customer
-from crm.selectors import call_list, consent_state, customer_calls, do_not_call_list
+from crm.selectors import call_list, consent_state, customer_calls, customer_listed_numbers
 
 RECENT_CALLS = 10
 
@@ -25,14 +25,9 @@ def recent_calls_panel(*, customer: Customer, actor: Actor) -> Panel:
 def calling_panel(*, customer: Customer, actor: Actor) -> Panel:
     """May we call this customer: do-not-call (the flag and its numbers on a list) and the consent ledger's
     current state, with the agent's one-click "asks not to be called" and a form to record consent."""
-    rows = getattr(customer, "phone_rows", None)  # the customer page loaded them with the customer
-    if rows is None:
-        rows = CustomerPhone.objects.filter(customer=customer).values("number")
-    numbers = [row["number"] for row in rows]
-    listed = set(do_not_call_list(actor=actor).filter(number__in=numbers).values_list("number", flat=True))
     context = {
         "customer": customer,
-        "listed": sorted(listed),
+        "listed": customer_listed_numbers(actor=actor, customer=customer),
         "consents": [
             {"purpose": purpose, "label": label, "record": record}
             for (purpose, label), record in zip(

@@ -322,6 +322,18 @@ def do_not_call_list(*, actor: Actor) -> QuerySet[DoNotCallEntry]:
     return DoNotCallEntry.objects.filter(Q(program_id__in=served_program_ids(actor)) | Q(program__isnull=True))
 
 
+def customer_listed_numbers(*, actor: Actor, customer: Customer) -> list[str]:
+    """Which of the customer's numbers are on a do-not-call list its program honours (one query: the numbers
+    come from ``phone_rows`` when the customer page loaded them)."""
+    rows = getattr(customer, "phone_rows", None)
+    numbers = (
+        [row["number"] for row in rows]
+        if rows is not None
+        else CustomerPhone.objects.filter(customer=customer).values_list("number", flat=True)
+    )
+    return sorted(do_not_call_list(actor=actor).filter(number__in=list(numbers)).values_list("number", flat=True))
+
+
 def consent_list(*, customer: Customer) -> QuerySet[ConsentRecord]:
     """The customer's ledger, newest first (the customer was read through a scoped selector)."""
     return ConsentRecord.objects.filter(customer=customer).order_by("-at", "-id")

@@ -29,6 +29,11 @@ def article_list(*, actor: Actor) -> QuerySet[Article]:
     return Article.objects.filter(Q(program__isnull=True) | Q(program_id__in=programs), status="published")
 
 
+def published_scripts(*, actor: Actor) -> QuerySet[Article]:
+    """Call scripts the actor may read and an agent may follow (a campaign's script)."""
+    return article_list(actor=actor).filter(kind="script", status="published")
+
+
 def article_get(*, actor: Actor, slug: str | None = None, pk: int | str | None = None) -> Article | None:
     articles = article_list(actor=actor).select_related("owner", "program", "category", "translation_of")
     try:

@@ -8,12 +8,34 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from agents.models import Program
 from agents.permissions import Actor, served_program_ids
-from outbound.models import REACHED, Attempt, Campaign, CampaignContact, ContactStatus, Outcome
+from agents.selectors import program_list
+from outbound.models import REACHED, Attempt, Campaign, CampaignContact, CampaignStatus, ContactStatus, Outcome
+from outbound.permissions import can_manage_campaigns
 
 
 def campaign_list(*, actor: Actor) -> QuerySet[Campaign]:
     return Campaign.objects.filter(program_id__in=served_program_ids(actor)).select_related("program", "script")
+
+
+def campaign_list_open(*, actor: Actor) -> QuerySet[Campaign]:
+    """Campaigns being prepared, running or paused (the campaigns page)."""
+    return campaign_list(actor=actor).exclude(status=CampaignStatus.DONE)
+
+
+def programs_managed(*, actor: Actor) -> QuerySet[Program]:
+    """The programs whose campaigns the actor may set up."""
+    return program_list(actor=actor).filter(
+        pk__in=[p.pk for p in program_list(actor=actor) if can_manage_campaigns(actor, p.pk)]
+    )
+
+
+def campaign_contact_get(*, campaign: Campaign, pk: object) -> CampaignContact | None:
+    try:
+        return campaign_contacts(campaign=campaign).filter(pk=int(str(pk))).first()
+    except ValueError:
+        return None
 
 
 def campaign_get(*, actor: Actor, pk: object) -> Campaign | None:

@@ -17,7 +17,7 @@ from agents.http import AuthenticatedRequest
 from agents.permissions import can_use_workspace
 from agents.selectors import program_list
 from crm.services.outbound import local_zones
-from knowledge.selectors import article_list
+from knowledge.selectors import published_scripts
 from outbound import permissions, selectors
 from outbound.forms import CampaignForm, ContactFileForm, OutcomeForm
 from outbound.models import CAMPAIGN_TRANSITIONS, Campaign, CampaignStatus
@@ -45,7 +45,7 @@ def _campaign_or_404(request: AuthenticatedRequest, pk: int) -> Campaign:
 @front_line
 @require_GET
 def campaign_list_view(request: AuthenticatedRequest) -> HttpResponse:
-    campaigns = list(selectors.campaign_list(actor=request.user).exclude(status=CampaignStatus.DONE))
+    campaigns = list(selectors.campaign_list_open(actor=request.user))
     manages = any(permissions.can_manage_campaigns(request.user, p.pk) for p in program_list(actor=request.user))
     return render(request, "outbound/campaign_list.html", {"campaigns": campaigns, "manages": manages})
 
@@ -54,13 +54,10 @@ def campaign_list_view(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def campaign_new(request: AuthenticatedRequest) -> HttpResponse:
     """A supervisor, manager or admin sets a campaign up; it starts as a draft, to load its list first."""
-    programs = [p.pk for p in program_list(actor=request.user) if permissions.can_manage_campaigns(request.user, p.pk)]
-    if not programs:
+    programs = selectors.programs_managed(actor=request.user)
+    if not programs.exists():
         raise PermissionDenied("Supervisors, managers and admins set campaigns up.")
-    scripts = article_list(actor=request.user).filter(kind="script", status="published")
-    form = CampaignForm(
-        request.POST or None, programs=program_list(actor=request.user).filter(pk__in=programs), scripts=scripts
-    )
+    form = CampaignForm(request.POST or None, programs=programs, scripts=published_scripts(actor=request.user))
     if request.method == "POST" and form.is_valid():
         try:
             campaign = campaign_create(actor=request.user, program=form.cleaned_data["program"], **form.settings())

@@ -166,6 +166,17 @@ def scorecard_get(*, actor: Actor, pk: object) -> Scorecard | None:
         return None
 
 
+def scorecard_versions(*, scorecard: Scorecard) -> list[ScorecardVersion]:
+    """Newest first."""
+    return list(scorecard.versions.order_by("-number"))
+
+
+def scorecard_latest_criteria(*, scorecard: Scorecard) -> list[Criterion]:
+    """The questions of the scorecard's latest version, in order (what its editor starts from)."""
+    version = scorecard.versions.order_by("-number").first()
+    return list(version.criteria.order_by("position", "id")) if version is not None else []
+
+
 def scorecard_current_version(*, program_id: int) -> ScorecardVersion | None:
     """The latest version of the program's active scorecard: what a review started now is scored on."""
     return (

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from agents.http import api_actor
 from config.api.pagination import KeysetPagination
-from crm.selectors import call_list
+from crm.selectors import call_get
 from outbound import selectors
 from outbound.api.serializers import (
     CampaignSerializer,
@@ -129,10 +129,10 @@ class CampaignViewSet(
         given = OutcomeInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data
-        contact = selectors.campaign_contacts(campaign=campaign).filter(pk=data["contact"]).first()
+        contact = selectors.campaign_contact_get(campaign=campaign, pk=data["contact"])
         if contact is None:
             raise Http404("No such contact in this campaign.")
-        call = call_list(actor=request.user).filter(pk=data["call"]).first() if data.get("call") else None
+        call = call_get(actor=request.user, pk=data["call"]) if data.get("call") else None
         if data.get("call") and call is None:
             raise Http404("No such call.")
         updated = contact_outcome(

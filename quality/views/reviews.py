@@ -211,10 +211,8 @@ def scorecard_list_view(request: AuthenticatedRequest) -> HttpResponse:
 def _initial_rows(scorecard: Scorecard | None) -> list[dict[str, Any]]:
     if scorecard is None:
         return []
-    version = scorecard.versions.order_by("-number").first()
-    if version is None:
-        return []
-    return [{name: getattr(c, name) for name in CRITERION_FIELDS} for c in version.criteria.order_by("position", "id")]
+    criteria = selectors.scorecard_latest_criteria(scorecard=scorecard)
+    return [{name: getattr(c, name) for name in CRITERION_FIELDS} for c in criteria]
 
 
 @quality_required
@@ -256,7 +254,7 @@ def scorecard_edit_view(request: AuthenticatedRequest, pk: int | None = None) ->
             return redirect("quality:scorecard_edit", pk=scorecard.pk)
         except ValidationError as exc:
             errors = exc.messages
-    versions = list(scorecard.versions.all()) if scorecard else []
+    versions = selectors.scorecard_versions(scorecard=scorecard) if scorecard else []
     return render(
         request,
         "quality/scorecard_form.html",
