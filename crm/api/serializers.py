@@ -7,7 +7,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from agents.models import Program, User
+from agents.models import User
 from agents.permissions import served_program_ids
 from agents.selectors import program_list, user_list_active
 from config.api.fields import AwareDateTimeField, input_request, scope_related
@@ -264,15 +264,14 @@ class ConsentSerializer(serializers.ModelSerializer):
 
 class DoNotCallEntrySerializer(serializers.ModelSerializer):
     number = serializers.CharField(max_length=40, help_text="Any common format; stored and shown as E.164")
-    program = serializers.PrimaryKeyRelatedField(
-        queryset=Program.objects.none(), allow_null=True, required=False, help_text="null: the shared list"
-    )
 
     class Meta:
         model = DoNotCallEntry
         fields = ["id", "created_at", "updated_at", "program", "number", "source", "added_on"]
         read_only_fields = ["id", "created_at", "updated_at"]
         validators: list[Any] = []  # a number already listed is the entry as it was (200), not an error
+        # Narrowed to the caller's programs in __init__; null is the shared list.
+        extra_kwargs = {"program": {"help_text": "null: the shared list"}}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
