@@ -16,8 +16,8 @@ import pytest
 
 from agents.models import Program, Role, Team, User
 from agents.tests.factories import ProgramFactory, TeamFactory, make_user
+from config.hours import ALL_DAY
 from crm.models import CallingHours
-from crm.services.outbound import ALL_DAY
 
 BASE_DIR = Path(__file__).resolve().parent
 

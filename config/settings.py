@@ -230,6 +230,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "follow-ups-due": {"task": "tickets.follow_ups_deliver_due", "schedule": FOLLOW_UP_DISPATCH_SECONDS},
     "agent-states-idle": {"task": "agents.agent_states_sweep_idle", "schedule": 60.0},
     "sla-check": {"task": "tickets.sla_check", "schedule": SLA_CHECK_SECONDS},
+    "sla-recompute": {"task": "tickets.sla_recompute", "schedule": 300.0},
     "approvals-age": {"task": "approvals.approvals_age", "schedule": 60.0},
     "knowledge-review-due": {"task": "knowledge.articles_review_due_remind", "schedule": 3600.0},
     "idempotency-purge": {"task": "integrations.idempotency_records_purge", "schedule": 3600.0},

@@ -4,7 +4,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.utils.html import format_html
 
 from agents.admin import ReadOnlyAdmin
 from agents.http import signed_in_user
+from config.hours import WindowsFormField
 from crm.models import (
     Call,
     CallEvent,
@@ -29,7 +29,6 @@ from crm.models import (
     WrapUpCode,
 )
 from crm.services.do_not_call import do_not_call_remove
-from crm.services.outbound import parse_windows
 
 
 class PhoneInline(admin.TabularInline):
@@ -171,14 +170,7 @@ class CallingHoursForm(forms.ModelForm):
     class Meta:
         model = CallingHours
         fields = ["program", "windows", "holidays"]
-
-    def clean_windows(self) -> Any:
-        windows = self.cleaned_data["windows"]
-        try:
-            parse_windows(windows)
-        except ValidationError as exc:
-            raise ValidationError(exc.message_dict["windows"]) from exc
-        return windows
+        field_classes = {"windows": WindowsFormField}
 
 
 @admin.register(CallingHours)

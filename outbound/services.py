@@ -22,19 +22,13 @@ from django.utils import timezone
 from agents.models import Program, User, validate_time_zone
 from agents.services.audit import audit_record
 from config.errors import DomainError, InvalidTransition, NotAllowed
+from config.hours import ALL_DAY, Window, parse_windows
 from config.redaction import redact_text
 from crm.models import Call
 from crm.phones import try_normalize_phone
 from crm.selectors import customer_ids_with_number
 from crm.services.customers import PhoneInput, customer_create
-from crm.services.outbound import (
-    ALL_DAY,
-    Window,
-    customer_do_not_call,
-    outbound_refusal,
-    parse_windows,
-    program_window,
-)
+from crm.services.outbound import customer_do_not_call, outbound_refusal, program_window
 from outbound import permissions
 from outbound.models import (
     CAMPAIGN_TRANSITIONS,

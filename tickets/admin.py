@@ -1,8 +1,27 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
-from tickets.models import Category, Comment, FollowUp, QueueCount, SlaPolicy, Ticket, TicketEvent
+from django import forms
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from agents.admin import ReadOnlyAdmin
+from agents.http import signed_in_user
+from config.hours import WindowsFormField
+from tickets.models import (
+    BusinessHours,
+    Category,
+    Comment,
+    FollowUp,
+    QueueCount,
+    SlaPolicy,
+    SlaRecompute,
+    Ticket,
+    TicketEvent,
+)
+from tickets.services.sla import sla_calendar_delete, sla_calendar_save
 
 
 @admin.register(Category)
@@ -12,10 +31,40 @@ class CategoryAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class SlaCalendarAdmin(admin.ModelAdmin):
+    """Changes to a program's SLA clock go through the service: audited, and open tickets' due times follow."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        changed = list(form.changed_data) if change else [f.name for f in obj._meta.concrete_fields]
+        sla_calendar_save(actor=signed_in_user(request), record=obj, changed=changed, request=request)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        sla_calendar_delete(actor=signed_in_user(request), record=obj, request=request)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(admin.ModelAdmin):
-    list_display = ["program", "priority", "first_response_minutes", "resolution_minutes"]
-    list_filter = ["program", "priority"]
+class SlaPolicyAdmin(SlaCalendarAdmin):
+    list_display = ["program", "priority", "first_response_minutes", "resolution_minutes", "business_hours"]
+    list_filter = ["program", "priority", "business_hours"]
+
+
+class BusinessHoursForm(forms.ModelForm):
+    class Meta:
+        model = BusinessHours
+        fields = ["program", "windows", "holidays"]
+        field_classes = {"windows": WindowsFormField}
+
+
+@admin.register(BusinessHours)
+class BusinessHoursAdmin(SlaCalendarAdmin):
+    """When each program's teams work, in the program's time zone (SLA policies may count only this time)."""
+
+    form = BusinessHoursForm
+    list_display = ["program", "windows", "updated_at"]
 
 
 class CommentInline(admin.TabularInline):
@@ -70,3 +119,10 @@ class QueueCountAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: object, obj: object = None) -> bool:
         return False
+
+
+@admin.register(SlaRecompute)
+class SlaRecomputeAdmin(ReadOnlyAdmin):
+    """Programs whose open tickets' due times are being computed again (the task deletes the row when done)."""
+
+    list_display = ["program", "requested_at"]

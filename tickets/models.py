@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -86,6 +88,7 @@ class Ticket(TimeStamped):
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.PHONE)
     tags = ArrayField(models.CharField(max_length=40), default=list, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW, db_index=True)
+    # Due times of the targets not yet met; both empty while the SLA clock is paused (waiting on the customer).
     first_response_due = models.DateTimeField(null=True, blank=True)
     # Stamped by the SLA beat task, once (DESIGN.md: warnings are sent once each).
     sla_breached_at = models.DateTimeField(null=True, blank=True)
@@ -93,6 +96,9 @@ class Ticket(TimeStamped):
     first_responded_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The SLA clock (tickets.services.sla): paused since when, and how much clock time it was paused before.
+    sla_paused_at = models.DateTimeField(null=True, blank=True)
+    sla_paused = models.DurationField(default=timedelta(0), db_default=timedelta(0))
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -207,6 +213,8 @@ class Comment(TimeStamped):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     body = models.TextField(max_length=20_000)
     is_internal = models.BooleanField(default=True)
+    # The customer's words, relayed by staff or a gateway (public; restarts a ticket waiting on the customer).
+    from_customer = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -222,12 +230,16 @@ class Comment(TimeStamped):
 
 
 class SlaPolicy(TimeStamped):
-    """Targets in calendar minutes for a program and priority."""
+    """Targets in minutes for a program and priority: every minute, or only the program's business hours."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="sla_policies")
     priority = models.CharField(max_length=10, choices=Priority.choices)
     first_response_minutes = models.PositiveIntegerField()
     resolution_minutes = models.PositiveIntegerField()
+    business_hours = models.BooleanField(
+        default=False,
+        help_text="Count only the program's business hours (nights, closed days and holidays do not count)",
+    )
 
     class Meta:
         verbose_name = "SLA policy"
@@ -237,6 +249,34 @@ class SlaPolicy(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.program} {self.priority}: {self.first_response_minutes}/{self.resolution_minutes} min"
+
+
+class BusinessHours(TimeStamped):
+    """When a program's teams work, in the program's time zone: hours per weekday (a missing day is closed)
+    and holidays. SLA policies set to business hours count only this time (tickets.services.sla)."""
+
+    program = models.OneToOneField(Program, on_delete=models.CASCADE, related_name="business_hours")
+    # The format of config.hours: {"mon": ["09:00", "17:00"], ...}; "24:00" ends a day.
+    windows = models.JSONField(default=dict, help_text='e.g. {"mon": ["09:00", "17:00"], "sat": ["10:00", "14:00"]}')
+    holidays = ArrayField(models.DateField(), default=list, blank=True, help_text="Closed days, e.g. 2026-12-25")
+
+    class Meta:
+        verbose_name_plural = "business hours"
+
+    def __str__(self) -> str:
+        return f"Business hours of {self.program}"
+
+
+class SlaRecompute(models.Model):
+    """Owed work: the program's business hours or SLA policies changed after ``requested_at``, so its open
+    tickets' due times must be computed again. Written with the change, deleted by the task that did it
+    (``tickets.sla_recompute``, also run by the SLA beat): a change made while the broker was down is not lost."""
+
+    program = models.OneToOneField(Program, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    requested_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"SLA due times of {self.program_id} owed since {self.requested_at:%Y-%m-%d %H:%M}"
 
 
 class FollowUp(TimeStamped):

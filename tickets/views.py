@@ -216,6 +216,7 @@ def comment_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             ticket=ticket,
             body=form.cleaned_data["body"],
             is_internal=form.cleaned_data["is_internal"],
+            from_customer=form.cleaned_data["from_customer"],
         )
     else:
         messages.error(request, "Write something first.")

@@ -12,7 +12,6 @@ from crm.models.calls import (
     WrapUpCode,
 )
 from crm.models.compliance import (
-    WEEKDAYS,
     CallingHours,
     ConsentChannel,
     ConsentPurpose,
@@ -34,7 +33,6 @@ from crm.models.privacy import DataRequest, RetentionPolicy
 __all__ = [
     "FINAL_STATES",
     "LIVE_STATES",
-    "WEEKDAYS",
     "Call",
     "CallDirection",
     "CallEvent",

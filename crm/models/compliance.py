@@ -89,9 +89,6 @@ class DoNotCallEntry(TimeStamped):
         return f"{self.number} ({self.program or 'shared'})"
 
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
 class CallingHours(TimeStamped):
     """When a program may call its customers, in the customer's local time: a window per weekday (none: not
     that day) and holidays. Campaigns may narrow it, never widen it."""

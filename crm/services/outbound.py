@@ -22,9 +22,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from typing import Any
+from datetime import datetime, timedelta
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -36,10 +34,10 @@ from phonenumbers import timezone as phone_zones
 from agents.models import Program, User
 from agents.services.audit import audit_record
 from config.errors import DomainError, NotAllowed
+from config.hours import WEEKDAYS, Window, parse_windows
 from config.redaction import redact_text
 from crm import permissions
 from crm.models import (
-    WEEKDAYS,
     CallingHours,
     ConsentChannel,
     ConsentPurpose,
@@ -54,7 +52,6 @@ from crm.models import (
 CLOCK_SLACK = timedelta(minutes=5)
 # Without a program's own hours: 08:00 to 21:00 local, every day (47 U.S.C. § 227, 47 CFR 64.1200(c)(1)).
 DEFAULT_WINDOWS = {day: ["08:00", "21:00"] for day in WEEKDAYS}
-ALL_DAY = {day: ["00:00", "24:00"] for day in WEEKDAYS}
 
 
 class OutboundRefused(DomainError):
@@ -68,48 +65,6 @@ class OutboundRefused(DomainError):
 
 
 # --- Calling windows ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Window:
-    """Local hours per weekday and the days without calls."""
-
-    hours: dict[str, tuple[time, time]]
-    holidays: frozenset[date] = frozenset()
-
-    def allows(self, local: datetime) -> bool:
-        if local.date() in self.holidays:
-            return False
-        hours = self.hours.get(WEEKDAYS[local.weekday()])
-        return hours is not None and hours[0] <= local.time() < hours[1]
-
-    def describe(self, local: datetime) -> str:
-        if local.date() in self.holidays:
-            return "a holiday"
-        hours = self.hours.get(WEEKDAYS[local.weekday()])
-        if hours is None:
-            return f"no calls on {local:%A}s"
-        return f"calls between {hours[0]:%H:%M} and {hours[1]:%H:%M}"
-
-
-def parse_windows(raw: Any, *, field: str = "windows") -> dict[str, tuple[time, time]]:
-    """``{"mon": ["09:00", "20:00"], ...}`` checked and read ("24:00" ends a day); a bad entry names the
-    field and the day."""
-    if not isinstance(raw, dict):
-        raise ValidationError({field: ['Give hours per weekday, e.g. {"mon": ["09:00", "20:00"]}.']})
-    hours: dict[str, tuple[time, time]] = {}
-    for day, span in raw.items():
-        if day not in WEEKDAYS:
-            raise ValidationError({field: [f"{day!r} is not a weekday (use {', '.join(WEEKDAYS)})."]})
-        try:
-            start, end = (time.max if str(value) == "24:00" else time.fromisoformat(str(value)) for value in span)
-        except (TypeError, ValueError) as exc:
-            problem = f'{day}: give a start and an end time, e.g. ["09:00", "20:00"].'
-            raise ValidationError({field: [problem]}) from exc
-        if not start < end:
-            raise ValidationError({field: [f"{day}: the start must come before the end."]})
-        hours[day] = (start, end)
-    return hours
 
 
 def program_window(program_id: int) -> Window:

@@ -11,17 +11,11 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from agents.models import AuditEvent
+from config.hours import Window, parse_windows
 from crm.models import Call, CallingHours, ConsentRecord, DoNotCallEntry
 from crm.services.erasure import customer_erase, customer_export
 from crm.services.live_calls import call_event_record
-from crm.services.outbound import (
-    OutboundRefused,
-    Window,
-    consent_record,
-    customer_do_not_call,
-    outbound_refusal,
-    parse_windows,
-)
+from crm.services.outbound import OutboundRefused, consent_record, customer_do_not_call, outbound_refusal
 from crm.tests.factories import customer_with_phone
 from tickets.services.follow_ups import follow_up_schedule
 

@@ -69,8 +69,14 @@ class CommentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Comment
-        fields = ["id", "created_at", "updated_at", "body", "is_internal", "author"]
+        fields = ["id", "created_at", "updated_at", "body", "is_internal", "from_customer", "author"]
         read_only_fields = ["id", "created_at", "updated_at", "author"]
+        extra_kwargs = {
+            "from_customer": {
+                "help_text": "The customer's own words, relayed (an email gateway): public, and a ticket "
+                "waiting on the customer goes back to open, restarting its SLA clock."
+            }
+        }
 
 
 class FollowUpSerializer(serializers.ModelSerializer):

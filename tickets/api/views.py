@@ -162,6 +162,7 @@ class TicketViewSet(
                 ticket=ticket,
                 body=serializer.validated_data["body"],
                 is_internal=serializer.validated_data.get("is_internal", True),
+                from_customer=serializer.validated_data.get("from_customer", False),
             )
             return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
         page = self.paginate_queryset(selectors.ticket_comments(ticket=ticket))

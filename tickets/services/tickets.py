@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -18,18 +17,8 @@ from config.events import publish
 from config.redaction import redact_text, refuse_card
 from crm.models import Call, Customer
 from tickets import permissions
-from tickets.models import TRANSITIONS, Category, Channel, Comment, Priority, SlaPolicy, Ticket, TicketEvent
-
-
-def _sla_due(program: Program, priority: str, start: Any) -> tuple[Any, Any]:
-    try:
-        policy = SlaPolicy.objects.get(program=program, priority=priority)
-    except SlaPolicy.DoesNotExist:
-        return None, None
-    return (
-        start + timedelta(minutes=policy.first_response_minutes),
-        start + timedelta(minutes=policy.resolution_minutes),
-    )
+from tickets.models import TRANSITIONS, Category, Channel, Comment, Priority, Ticket, TicketEvent
+from tickets.services.sla import sla_pause, sla_resume, sla_set_due
 
 
 def _route(
@@ -116,8 +105,8 @@ def ticket_create(
     if priority not in Priority.values:
         raise ValidationError({"priority": [f"Unknown priority {priority!r}."]})
     team, assignee = _route(program=program, category=category, customer=customer, team=team, actor=actor, call=call)
-    now = timezone.now()
-    first_due, resolution_due = _sla_due(program, priority, now)
+    ticket = Ticket(program=program, priority=priority, created_at=timezone.now())
+    sla_set_due(ticket)
     with transaction.atomic():
         ticket = Ticket.objects.create(
             subject=subject[:200],
@@ -131,8 +120,8 @@ def ticket_create(
             priority=priority,
             channel=channel,
             tags=tags or [],
-            first_response_due=first_due,
-            resolution_due=resolution_due,
+            first_response_due=ticket.first_response_due,
+            resolution_due=ticket.resolution_due,
         )
         _event(ticket, TicketEvent.Kind.CREATED, actor, new=ticket.number)
         if assignee is not None:
@@ -185,6 +174,10 @@ def _transition(*, actor: User | None, ticket: Ticket, status: str, note: str) -
         elif old == Ticket.Status.RESOLVED:
             locked.resolved_at = None
             fields.append("resolved_at")
+        if status == Ticket.Status.PENDING_CUSTOMER:
+            fields += sla_pause(locked, now=now)
+        elif old == Ticket.Status.PENDING_CUSTOMER:
+            fields += sla_resume(locked, now=now)
         if locked.first_responded_at is None and status != Ticket.Status.NEW and actor is not None:
             locked.first_responded_at = now
             fields.append("first_responded_at")
@@ -273,29 +266,40 @@ def ticket_set_priority(*, actor: User, ticket: Ticket, priority: str) -> Ticket
         old = locked.priority
         locked.priority = priority
         # The clock keeps running from creation; only the targets change with the priority.
-        first_due, resolution_due = _sla_due(locked.program, priority, locked.created_at)
-        locked.first_response_due, locked.resolution_due = first_due, resolution_due
-        locked.save(update_fields=["priority", "first_response_due", "resolution_due", "updated_at"])
+        locked.save(update_fields=["priority", *sla_set_due(locked), "updated_at"])
         _event(locked, TicketEvent.Kind.PRIORITY, actor, old, priority)
         _changed(locked, ["priority"])
     return locked
 
 
-def ticket_comment_add(*, actor: User, ticket: Ticket, body: str, is_internal: bool = True) -> Comment:
-    """A reply or internal note (redacted); the first public reply by staff counts as the first response."""
+def ticket_comment_add(
+    *, actor: User, ticket: Ticket, body: str, is_internal: bool = True, from_customer: bool = False
+) -> Comment:
+    """A reply or internal note (redacted); the first public reply by staff counts as the first response.
+
+    ``from_customer``: the customer's own words, relayed (an email gateway, an agent typing what the customer
+    wrote): a public comment that is no response, and a ticket waiting on the customer goes back to open,
+    which restarts its SLA clock."""
     if not permissions.can_work_ticket(actor, ticket):
         raise NotAllowed("You may not comment on this ticket.")
     body = redact_text((body or "").strip())
     if not body:
         raise ValidationError({"body": ["Write something first."]})
+    is_internal = is_internal and not from_customer
     with transaction.atomic():
         comment = Comment.objects.create(
-            ticket=ticket, author=actor if isinstance(actor, User) else None, body=body, is_internal=is_internal
+            ticket=ticket,
+            author=actor if isinstance(actor, User) else None,
+            body=body,
+            is_internal=is_internal,
+            from_customer=from_customer,
         )
         updated = Ticket.objects.filter(pk=ticket.pk)
-        if not is_internal:
+        if not is_internal and not from_customer:
             updated.filter(first_responded_at__isnull=True).update(first_responded_at=timezone.now())
         updated.update(updated_at=timezone.now())
+        if from_customer and _locked(ticket).status == Ticket.Status.PENDING_CUSTOMER:
+            _transition(actor=None, ticket=ticket, status=Ticket.Status.OPEN, note="The customer replied.")
         _changed(ticket, ["comments"])
     return comment
 
