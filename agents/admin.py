@@ -43,7 +43,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "is_active"]
+    list_display = ["name", "slug", "languages", "skills", "is_active"]
     list_filter = ["is_active", "programs"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -58,7 +58,7 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["username", "first_name", "last_name", "email", "extension"]
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
-        ("Switchboard", {"fields": ["role", "time_zone", "languages", "extension", "programs"]}),
+        ("Switchboard", {"fields": ["role", "time_zone", "languages", "skills", "extension", "programs"]}),
     )
     filter_horizontal = ["groups", "user_permissions", "programs"]
 

@@ -23,10 +23,10 @@ PROGRAMS = [
 ]
 
 TEAMS: list[dict[str, Any]] = [
-    {"slug": "acme-front", "name": "Acme front line", "programs": ["acme-bakery"]},
-    {"slug": "acme-billing", "name": "Acme billing", "programs": ["acme-bakery"]},
-    {"slug": "acme-tier2", "name": "Acme tier 2", "programs": ["acme-bakery"]},
-    {"slug": "northwind-front", "name": "Northwind front line", "programs": ["northwind"]},
+    {"slug": "acme-front", "name": "Acme front line", "programs": ["acme-bakery"], "languages": ["en", "es"]},
+    {"slug": "acme-billing", "name": "Acme billing", "programs": ["acme-bakery"], "skills": ["billing"]},
+    {"slug": "acme-tier2", "name": "Acme tier 2", "programs": ["acme-bakery"], "skills": ["technical"]},
+    {"slug": "northwind-front", "name": "Northwind front line", "programs": ["northwind"], "languages": ["en"]},
 ]
 
 # username, role, first, last, time zone, languages, teams [(slug, is_supervisor)], direct programs
@@ -51,7 +51,8 @@ USERS = [
     ("integrator", Role.INTEGRATOR, "Acme", "Telephony", "UTC", [], [], ["acme-bakery"]),
     ("agent_b", Role.AGENT, "Blake", "Northwind", "Europe/London", ["en"], [("northwind-front", False)], []),
 ]
-
+# What each demo agent is trained for (routing: a category needing a skill goes to an agent who has it).
+SKILLS = {"agent": ["orders"], "billing_agent": ["billing"], "supervisor": ["billing", "technical"]}
 
 BREAK_REASONS = {
     "acme-bakery": [("lunch", "Lunch"), ("coffee", "Coffee"), ("coaching", "Coaching"), ("training", "Training")],
@@ -85,7 +86,14 @@ def seed(*, scale: int, stdout: TextIO, tickets: int = 0) -> None:
 
     teams: dict[str, Team] = {}
     for team_spec in TEAMS:
-        team, _ = Team.objects.update_or_create(slug=team_spec["slug"], defaults={"name": team_spec["name"]})
+        team, _ = Team.objects.update_or_create(
+            slug=team_spec["slug"],
+            defaults={
+                "name": team_spec["name"],
+                "languages": team_spec.get("languages", []),
+                "skills": team_spec.get("skills", []),
+            },
+        )
         team.programs.set([programs[slug] for slug in team_spec["programs"]])
         teams[team_spec["slug"]] = team
     # Each program's own break reasons (the agent's state menu offers them).
@@ -105,6 +113,7 @@ def seed(*, scale: int, stdout: TextIO, tickets: int = 0) -> None:
         user.first_name, user.last_name = first, last
         user.email = f"{username}@switchboard.example"
         user.time_zone, user.languages = tz, languages
+        user.skills = SKILLS.get(username, [])
         user.is_staff = has_admin_site_access(role=role, is_superuser=user.is_superuser)
         user.is_superuser = role == Role.ADMIN
         user.save()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
-from django.db.models import BooleanField, F, Func, OuterRef, QuerySet, Subquery, Value
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import JSONObject
 
 from agents import permissions
@@ -201,3 +202,42 @@ def agent_home_team(*, agent_id: int, program_id: int) -> int | None:
         .values_list("pk", flat=True)
         .first()
     )
+
+
+def available_agent(
+    *, team_ids: Sequence[int], language: str = "", skills: Sequence[str] = (), only: int | None = None
+) -> User | None:
+    """Routing's choice among the members of ``team_ids`` who are available now (agent states), speak
+    ``language`` (when one is asked) and have every skill in ``skills``: the one available the longest
+    (the "longest idle agent" rule). ``only``: that agent or nobody. One query."""
+    members = User.objects.filter(
+        is_active=True,
+        memberships__team_id__in=list(team_ids),
+        memberships__team__is_active=True,
+        state_spans__ended_at__isnull=True,
+        state_spans__state=AgentState.AVAILABLE,
+    )
+    if language:
+        members = members.filter(languages__contains=[language])
+    if skills:
+        members = members.filter(skills__contains=list(skills))
+    if only is not None:
+        members = members.filter(pk=only)
+    return members.order_by("state_spans__started_at", "pk").first()
+
+
+def team_members_to_alert(*, team: Team | None) -> Sequence[User]:
+    """Who hears of the team's unowned work falling due: its active members available now, else all of them."""
+    if team is None:
+        return []
+    members = list(
+        User.objects.filter(memberships__team=team, is_active=True)
+        .annotate(
+            available=Exists(
+                AgentStateSpan.objects.filter(user=OuterRef("pk"), ended_at__isnull=True, state=AgentState.AVAILABLE)
+            )
+        )
+        .order_by("pk")
+    )
+    available = [member for member in members if member.available]
+    return available or members

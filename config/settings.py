@@ -410,6 +410,7 @@ SPECTACULAR_SETTINGS = {
         "SurveyChannelEnum": "quality.models.SurveyChannel",
         "SurveyAnswerChannelEnum": "quality.models.POSTED_CHANNELS",
         "CampaignOutcomeEnum": "outbound.models.Outcome",
+        "AgentStateStateEnum": "agents.models.AgentState",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }

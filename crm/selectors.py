@@ -201,7 +201,13 @@ LOOKUP_SQL = """
       (SELECT coalesce(json_agg(json_build_object('address', e.address, 'is_primary', e.is_primary)
                                 ORDER BY e.is_primary DESC, e.id), '[]')
          FROM crm_customeremail e WHERE e.customer_id = c.id) AS email_rows,
-      {flags} AS flag_list
+      {flags} AS flag_list,
+      -- Whom the phone system may route the call to: the customer's agent, with the state they are in now.
+      (SELECT json_build_object('id', u.id, 'username', u.username, 'extension', u.extension,
+                                'state', coalesce(s.state, 'offline'),
+                                'available', s.state IS NOT DISTINCT FROM 'available')
+         FROM agents_user u LEFT JOIN agents_agentstatespan s ON s.user_id = u.id AND s.ended_at IS NULL
+        WHERE u.id = c.preferred_agent_id AND u.is_active) AS route_to_agent
     FROM crm_customerphone matched
     JOIN crm_customer c ON c.id = matched.customer_id
     LEFT JOIN crm_organization o ON o.id = c.organization_id

@@ -37,7 +37,7 @@ from reports.models import (
     WorkInterval,
 )
 from tickets.models import FollowUp
-from tickets.selectors import follow_up_list, ticket_sla_risk
+from tickets.selectors import follow_up_list, follow_ups_of_teams, ticket_sla_risk
 
 INTERVALS = ("hour", "day", "week")
 GROUPS = ("none", "program", "team", "agent")
@@ -512,7 +512,7 @@ def wallboard(*, actor: User, now: datetime | None = None) -> Wallboard:
     teams = sorted(scope.teams) if scope is not None and scope.teams is not None else None
     soon = follow_up_list(actor=actor).filter(status=FollowUp.Status.SCHEDULED, due_at__lte=now + CALLBACK_SOON)
     if teams is not None:
-        soon = soon.filter(owner__memberships__team__in=teams)
+        soon = follow_ups_of_teams(soon, teams)
     callbacks = soon.aggregate(
         due=Count("pk", distinct=True), overdue=Count("pk", filter=Q(due_at__lte=now), distinct=True)
     )

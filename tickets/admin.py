@@ -26,7 +26,7 @@ from tickets.services.sla import sla_calendar_delete, sla_calendar_save
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "program", "team"]
+    list_display = ["name", "program", "team", "skills"]
     list_filter = ["program", "team"]
     search_fields = ["name"]
 

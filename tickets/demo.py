@@ -13,24 +13,34 @@ from tqdm import tqdm
 from agents.models import Program, Team, User
 from config.bulk import bulk_batches, bulk_transaction
 from crm.models import Customer
-from tickets.models import Category, FollowUp, Priority, SlaPolicy, Ticket
+from tickets.models import BusinessHours, Category, FollowUp, Priority, SlaPolicy, Ticket
 from tickets.services.tickets import ticket_comment_add, ticket_create, ticket_transition
 
-CATEGORIES = {
+# name, team, skills an agent needs
+CATEGORIES: dict[str, list[tuple[str, str, list[str]]]] = {
     "acme-bakery": [
-        ("Orders and delivery", "acme-front"),
-        ("Billing and refunds", "acme-billing"),
-        ("Online shop and accounts", "acme-tier2"),
-        ("Complaints", "acme-front"),
+        ("Orders and delivery", "acme-front", []),
+        ("Billing and refunds", "acme-billing", ["billing"]),
+        ("Online shop and accounts", "acme-tier2", ["technical"]),
+        ("Complaints", "acme-front", []),
     ],
-    "northwind": [("Network outage", "northwind-front"), ("Billing", "northwind-front")],
+    "northwind": [("Network outage", "northwind-front", []), ("Billing", "northwind-front", [])],
 }
-# minutes: first response, resolution
+# Targets in minutes: (first response, resolution, business hours only?). Urgent work counts every minute.
 SLA = {
-    Priority.LOW: (480, 4320),
-    Priority.NORMAL: (240, 1440),
-    Priority.HIGH: (60, 480),
-    Priority.URGENT: (15, 120),
+    Priority.LOW: (480, 2880, True),
+    Priority.NORMAL: (240, 960, True),
+    Priority.HIGH: (60, 480, True),
+    Priority.URGENT: (15, 120, False),
+}
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
+# When each program's teams work, in its zone, and its closed days.
+BUSINESS_HOURS = {
+    "acme-bakery": (
+        {**{day: ["08:00", "20:00"] for day in WEEKDAYS}, "sat": ["09:00", "17:00"]},
+        ["2026-11-26", "2026-12-25", "2027-01-01"],
+    ),
+    "northwind": ({day: ["09:00", "17:30"] for day in WEEKDAYS}, ["2026-12-25", "2026-12-28", "2027-01-01"]),
 }
 SUBJECTS = [
     ("Birthday cake order delivered late", "Orders and delivery"),
@@ -51,15 +61,29 @@ def seed(*, scale: int, stdout: TextIO, tickets: int = 0) -> None:
             program = Program.objects.filter(slug=slug).first()
             if program is None:
                 continue
-            for name, team_slug in categories:
+            for name, team_slug, skills in categories:
                 Category.objects.update_or_create(
-                    program=program, name=name, defaults={"team": Team.objects.filter(slug=team_slug).first()}
+                    program=program,
+                    name=name,
+                    defaults={
+                        "team": Team.objects.filter(slug=team_slug).first(),
+                        "skills": skills,
+                    },
                 )
-            for priority, (first, resolution) in SLA.items():
+            if slug in BUSINESS_HOURS:
+                windows, holidays = BUSINESS_HOURS[slug]
+                BusinessHours.objects.update_or_create(
+                    program=program, defaults={"windows": windows, "holidays": holidays}
+                )
+            for priority, (first, resolution, business) in SLA.items():
                 SlaPolicy.objects.update_or_create(
                     program=program,
                     priority=priority,
-                    defaults={"first_response_minutes": first, "resolution_minutes": resolution},
+                    defaults={
+                        "first_response_minutes": first,
+                        "resolution_minutes": resolution,
+                        "business_hours": business,
+                    },
                 )
         if Ticket.objects.filter(tags__contains=["demo"]).exists():
             stdout.write("  tickets: demo tickets already there\n")

@@ -35,6 +35,8 @@ class Category(TimeStamped):
     name = models.CharField(max_length=120)
     # New tickets of this category go to this team's queue.
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="categories")
+    # Skills an agent needs for this kind of work (routing assigns only agents who have them all).
+    skills = ArrayField(models.SlugField(max_length=40), default=list, blank=True, help_text="e.g. billing")
 
     class Meta:
         ordering = ["name"]
@@ -87,6 +89,8 @@ class Ticket(TimeStamped):
     priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.PHONE)
     tags = ArrayField(models.CharField(max_length=40), default=list, blank=True)
+    # The conversation's language (routing: an agent who speaks it); the customer's when not given.
+    language = models.CharField(max_length=8, blank=True, default="", db_default="")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW, db_index=True)
     # Due times of the targets not yet met; both empty while the SLA clock is paused (waiting on the customer).
     first_response_due = models.DateTimeField(null=True, blank=True)
@@ -292,7 +296,11 @@ class FollowUp(TimeStamped):
     customer = models.ForeignKey(
         "crm.Customer", null=True, blank=True, on_delete=models.CASCADE, related_name="follow_ups"
     )
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follow_ups")
+    # Whose call it is; nobody yet when routing found no one available: then it waits in ``team``'s queue.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups")
     due_at = models.DateTimeField()
     note = models.TextField(blank=True, max_length=10_000)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
@@ -318,7 +326,11 @@ class FollowUp(TimeStamped):
             models.CheckConstraint(
                 condition=models.Q(ticket__isnull=False) | models.Q(customer__isnull=False),
                 name="tickets_followup_has_subject",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(owner__isnull=False) | models.Q(team__isnull=False),
+                name="tickets_followup_has_someone",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -13,7 +13,7 @@ from agents.permissions import Actor, is_active_user
 from agents.selectors import user_teams
 from config.pages import Panel, TimelineEntry
 from tickets.models import OPEN_STATUSES, Category, FollowUp
-from tickets.selectors import follow_up_list, follow_up_overdue, ticket_list, ticket_mine
+from tickets.selectors import follow_up_list, follow_up_overdue, follow_ups_of_teams, ticket_list, ticket_mine
 
 LIMIT = 10
 
@@ -30,8 +30,8 @@ def follow_ups_panel(*, customer: Any, actor: Actor) -> Panel:
         follow_up_list(actor=actor)
         .filter(customer=customer, status=FollowUp.Status.SCHEDULED)
         .select_related(None)
-        .select_related("owner")
-        .only("id", "due_at", "note", "owner__username")
+        .select_related("owner", "team")
+        .only("id", "due_at", "note", "owner__username", "team__name")
         .order_by("due_at")[:LIMIT]
     )
     return Panel(
@@ -86,12 +86,8 @@ def overdue_follow_ups_panel(*, actor: Actor) -> Panel | None:
     team: list[Any] = []
     if actor.role in {Role.SUPERVISOR, Role.MANAGER}:
         teams = list(user_teams(user=actor))
-        team = list(
-            follow_up_overdue(actor=actor)
-            .filter(owner__memberships__team__in=teams)
-            .exclude(owner=actor)
-            .distinct()[:LIMIT]
-        )
+        theirs = follow_ups_of_teams(follow_up_overdue(actor=actor), teams)
+        team = list(theirs.exclude(owner=actor)[:LIMIT])
     return Panel(
         "overdue_follow_ups",
         "Overdue follow-ups",

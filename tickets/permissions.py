@@ -50,4 +50,12 @@ def can_reassign_ticket(actor: Actor | None, ticket: Ticket) -> bool:
 def can_manage_follow_up(actor: Actor | None, follow_up: FollowUp) -> bool:
     if not can_serve_program(actor, follow_up.program_id):
         return False
-    return follow_up.owner_id == id_of(actor) or role_of(actor) in {Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}
+    if follow_up.owner_id == id_of(actor) or role_of(actor) in {Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}:
+        return True
+    # A callback waiting in a team's queue with no owner is any of the team's members' to make.
+    return (
+        follow_up.owner_id is None
+        and follow_up.team_id is not None
+        and is_active_user(actor)
+        and Membership.objects.filter(team_id=follow_up.team_id, user=actor).exists()
+    )

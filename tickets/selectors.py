@@ -139,8 +139,13 @@ def ticket_events(*, ticket: Ticket) -> QuerySet[TicketEvent]:
 
 def follow_up_list(*, actor: Actor) -> QuerySet[FollowUp]:
     return FollowUp.objects.filter(program_id__in=served_program_ids(actor)).select_related(
-        "ticket", "customer", "owner"
+        "ticket", "customer", "owner", "team"
     )
+
+
+def follow_ups_of_teams(follow_ups: QuerySet[FollowUp], teams: Any) -> QuerySet[FollowUp]:
+    """Those owned by a member of ``teams`` or waiting, unowned, in one of their queues."""
+    return follow_ups.filter(Q(owner__memberships__team__in=teams) | Q(owner__isnull=True, team__in=teams)).distinct()
 
 
 def follow_up_get(*, actor: Actor, pk: int | str) -> FollowUp | None:
@@ -153,9 +158,10 @@ def follow_up_get(*, actor: Actor, pk: int | str) -> FollowUp | None:
 def follow_up_overdue(*, actor: Actor, owner: Any = None, team: Team | None = None) -> QuerySet[FollowUp]:
     overdue = follow_up_list(actor=actor).filter(status=FollowUp.Status.SCHEDULED, due_at__lte=timezone.now())
     if owner is not None:
-        overdue = overdue.filter(owner=owner)
+        # Theirs, and the unowned ones waiting in their teams' queues.
+        overdue = overdue.filter(Q(owner=owner) | Q(owner__isnull=True, team__memberships__user=owner)).distinct()
     if team is not None:
-        overdue = overdue.filter(owner__memberships__team=team)
+        overdue = follow_ups_of_teams(overdue, [team])
     return overdue.order_by("due_at")
 
 
@@ -252,7 +258,7 @@ def ticket_comments(*, ticket: Ticket) -> QuerySet[Comment]:
 
 
 def ticket_follow_ups(*, ticket: Ticket) -> QuerySet[FollowUp]:
-    return ticket.follow_ups.select_related("owner").order_by("due_at")
+    return ticket.follow_ups.select_related("owner", "team").order_by("due_at")
 
 
 def ticket_sla_risk(*, actor: Actor, teams: list[int] | None = None, now: Any = None) -> tuple[int, int]:

@@ -75,6 +75,10 @@ class User(AbstractUser):
     languages = ArrayField(
         models.CharField(max_length=8), default=list, blank=True, help_text="Language codes, e.g. en, es"
     )
+    # Skills the agent is trained for, e.g. billing, technical (routing: tickets and callbacks needing them).
+    skills = ArrayField(
+        models.SlugField(max_length=40), default=list, blank=True, help_text="Skill codes, e.g. billing, technical"
+    )
     extension = models.CharField("telephony extension", max_length=16, blank=True)
     # Integrators and managers may serve programs without sitting on a team.
     programs = models.ManyToManyField(Program, blank=True, related_name="direct_users")
@@ -97,6 +101,11 @@ class Team(TimeStamped):
     programs = models.ManyToManyField(Program, related_name="teams")
     members = models.ManyToManyField(User, through="Membership", related_name="teams")
     is_active = models.BooleanField(default=True)
+    # What the team serves: work in one of its languages, or needing its skills, is routed here first.
+    languages = ArrayField(
+        models.CharField(max_length=8), default=list, blank=True, help_text="Language codes, e.g. en, es"
+    )
+    skills = ArrayField(models.SlugField(max_length=40), default=list, blank=True, help_text="e.g. billing")
 
     class Meta:
         ordering = ["name"]

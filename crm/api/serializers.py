@@ -7,7 +7,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from agents.models import User
+from agents.models import AgentState, User
 from agents.permissions import served_program_ids
 from agents.selectors import program_list, user_list_active
 from config.api.fields import AwareDateTimeField, input_request, scope_related
@@ -110,8 +110,29 @@ class LookupInputSerializer(serializers.Serializer):
     )
 
 
+class RouteToAgentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    extension = serializers.CharField(help_text="The agent's telephony extension (may be empty).")
+    state = serializers.ChoiceField(choices=AgentState.choices, help_text="The agent's state now.")
+    available = serializers.BooleanField(help_text="Free to take the call now: route it to them.")
+
+
+class LookupResultSerializer(CustomerSerializer):
+    route_to_agent = RouteToAgentSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="The customer's preferred agent and whether they are available now, so the phone system "
+        "can route the call to them; null when the customer has none (or that agent left).",
+    )
+
+    class Meta(CustomerSerializer.Meta):
+        fields = [*CustomerSerializer.Meta.fields, "route_to_agent"]
+        read_only_fields = fields
+
+
 class LookupOutputSerializer(serializers.Serializer):
-    results = CustomerSerializer(many=True, help_text="Best match first.")
+    results = LookupResultSerializer(many=True, help_text="Best match first.")
 
 
 class NoteSerializer(serializers.ModelSerializer):

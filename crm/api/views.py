@@ -31,6 +31,7 @@ from crm.api.serializers import (
     DoNotCallEntrySerializer,
     LookupInputSerializer,
     LookupOutputSerializer,
+    LookupResultSerializer,
     NoteSerializer,
     TimelineEntrySerializer,
     WrapUpCodeSerializer,
@@ -163,7 +164,7 @@ class CustomerViewSet(
             phone=serializer.validated_data["phone"],
             dialed=serializer.validated_data.get("dialed", ""),
         )
-        return Response({"results": CustomerSerializer(found, many=True).data})
+        return Response({"results": LookupResultSerializer(found, many=True).data})
 
     @extend_schema(
         summary="The customer's history, newest first",

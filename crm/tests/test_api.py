@@ -54,6 +54,7 @@ def test_lookup_shows_a_customer_exactly_as_the_customer_endpoint_does(api, worl
     with django_assert_num_queries(1):  # the agent's programs are already known to the request's user
         found = api.post("/api/v1/customers/lookup/", {"phone": "415 555 0199"}, format="json").json()["results"]
     assert [c["id"] for c in found] == [bare.pk, customer.pk]
+    assert [c.pop("route_to_agent") for c in found] == [None, None]  # no preferred agent: nobody to route to
     assert found[1] == detail
     assert found[1]["flags"] == ["caution", "vip"]
     assert found[1]["phones"][1] == {"number": "+14155550199", "label": "mobile", "is_primary": False}

@@ -34,8 +34,10 @@ class TicketSerializer(serializers.ModelSerializer):
             "assignee",
             "channel",
             "tags",
+            "language",
             "first_response_due",
             "resolution_due",
+            "sla_paused_at",
             "first_responded_at",
             "resolved_at",
             "closed_at",
@@ -54,6 +56,13 @@ class TicketCreateSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.API)
     tags = serializers.ListField(child=serializers.CharField(max_length=40), required=False)
     call = serializers.IntegerField(required=False, help_text="Link this logged call to the new ticket.")
+    language = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=8,
+        help_text="The conversation's language code (routing picks an agent who speaks it); "
+        "defaults to the customer's preferred language.",
+    )
 
 
 class TicketUpdateSerializer(serializers.Serializer):
@@ -92,14 +101,23 @@ class FollowUpSerializer(serializers.ModelSerializer):
             "ticket",
             "customer",
             "owner",
+            "team",
             "due_at",
             "note",
             "status",
             "reopen_ticket",
             "notified_at",
         ]
-        read_only_fields = ["id", "created_at", "updated_at", "notified_at"]
-        extra_kwargs = {"owner": {"required": False}}
+        read_only_fields = ["id", "created_at", "updated_at", "team", "notified_at"]
+        extra_kwargs = {
+            "owner": {
+                "required": False,
+                "help_text": "Whose call it is. Not given: yours when you sit on a team of the program, else "
+                "routed (the customer's preferred agent or an available agent who speaks the customer's "
+                "language); null when nobody was available: it waits in `team`'s queue.",
+            },
+            "team": {"help_text": "The queue an unowned callback waits in."},
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -117,6 +117,7 @@ class TicketViewSet(
             channel=values["channel"],
             tags=values.get("tags"),
             call=call,
+            language=values.get("language", ""),
         )
         # The new ticket as created: every field the serializer reads is on it (no second read).
         return Response(TicketSerializer(ticket).data, status=201)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,9 +19,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from agents.models import User
+from agents.models import Team, User
 from agents.permissions import can_serve_program
-from agents.selectors import program_for_new_record
+from agents.selectors import program_for_new_record, team_members_to_alert
 from agents.services import SYSTEM_ACTOR, audit_record, notification_send
 from config.errors import InvalidTransition, NotAllowed
 from config.events import publish
@@ -29,6 +30,7 @@ from config.timezones import wall_clock_to_utc
 from crm.services.outbound import outbound_check
 from tickets import permissions
 from tickets.models import FollowUp, Ticket
+from tickets.services.routing import route
 from tickets.services.tickets import ticket_transition_by_system
 
 logger = logging.getLogger(__name__)
@@ -45,7 +47,11 @@ def follow_up_schedule(
     note: str = "",
     reopen_ticket: bool = False,
 ) -> FollowUp:
-    """Schedules a callback; a naive ``due_at`` is read in the customer's time zone."""
+    """Schedules a callback; a naive ``due_at`` is read in the customer's time zone.
+
+    Whose it is: ``owner`` when named; else the actor's, when the actor sits on a team of the program (an agent
+    scheduling a call back); else routed (``tickets.services.routing``: the customer's preferred agent or an
+    available agent who speaks the customer's language, else the team's queue with no owner yet)."""
     if ticket is None and customer is None:
         raise ValidationError({"ticket": ["A follow-up needs a ticket or a customer."]})
     customer = customer or (ticket.customer if ticket else None)
@@ -60,8 +66,18 @@ def follow_up_schedule(
         raise NotAllowed("You may not schedule follow-ups on this ticket.")
     if not can_serve_program(actor, program_id):
         raise NotAllowed("You do not serve this program.")
-    owner = owner or actor
-    if not can_serve_program(owner, program_id):
+    team = None
+    if owner is None and Team.objects.filter(programs=program_id, is_active=True, memberships__user=actor).exists():
+        owner = actor
+    elif owner is None:
+        routed = route(
+            program=ticket.program if ticket is not None else customer.program,
+            team=ticket.team if ticket is not None else None,
+            customer=customer,
+            language=customer.preferred_language if customer is not None else "",
+        )
+        owner, team = routed.agent, routed.team
+    if owner is not None and not can_serve_program(owner, program_id):
         raise ValidationError({"owner": [f"{owner.get_username()} does not serve this program."]})
     zone = customer.time_zone if customer is not None else "UTC"
     due = wall_clock_to_utc(due_at, zone, field="due_at")
@@ -77,6 +93,7 @@ def follow_up_schedule(
         ticket=ticket,
         customer=customer,
         owner=owner,
+        team=team,
         due_at=due,
         note=redact_text(note or ""),
         reopen_ticket=reopen_ticket and ticket is not None,
@@ -110,13 +127,23 @@ def _deliver(follow_up: FollowUp, now: datetime) -> None:
     """Inside the claiming transaction: notify once, reopen a waiting ticket, stamp the row."""
     # Notifications name records by number, never by customer data (erasure cannot reach them).
     subject = follow_up.ticket.number if follow_up.ticket else f"customer #{follow_up.customer_id}"
-    notification_send(
-        recipient=follow_up.owner,
-        kind="follow_up.due",
-        title=f"Call back due: {subject}",
-        url=f"/tickets/{follow_up.ticket_id}/" if follow_up.ticket_id else f"/customers/{follow_up.customer_id}/",
-        dedupe_key=f"follow-up:{follow_up.pk}:due",
-    )
+    url = f"/tickets/{follow_up.ticket_id}/" if follow_up.ticket_id else f"/customers/{follow_up.customer_id}/"
+    recipients: Sequence[User]
+    if follow_up.owner is not None:
+        recipients = [follow_up.owner]
+        dedupe = f"follow-up:{follow_up.pk}:due"
+    else:
+        # Nobody's yet: the team's members who are available now, else all of them.
+        recipients = team_members_to_alert(team=follow_up.team)
+        dedupe = f"follow-up:{follow_up.pk}:due:{{}}"
+    for person in recipients:
+        notification_send(
+            recipient=person,
+            kind="follow_up.due",
+            title=f"Call back due: {subject}" + ("" if follow_up.owner is not None else " (team, unowned)"),
+            url=url,
+            dedupe_key=dedupe.format(person.pk),
+        )
     ticket = follow_up.ticket
     if follow_up.reopen_ticket and ticket is not None and ticket.status == Ticket.Status.PENDING_CUSTOMER:
         # Through the one state machine: the table, the event and ``ticket.updated`` as for any other move.
@@ -128,7 +155,12 @@ def _deliver(follow_up: FollowUp, now: datetime) -> None:
     publish(
         "follow_up.due",
         program_id=follow_up.program_id,
-        payload={"follow_up_id": follow_up.pk, "ticket_id": follow_up.ticket_id, "owner_id": follow_up.owner_id},
+        payload={
+            "follow_up_id": follow_up.pk,
+            "ticket_id": follow_up.ticket_id,
+            "owner_id": follow_up.owner_id,
+            "team_id": follow_up.team_id,
+        },
     )
 
 
@@ -142,7 +174,7 @@ def follow_ups_deliver_due(*, batch_size: int = DISPATCH_BATCH, time_budget: flo
             batch = list(
                 FollowUp.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(status=FollowUp.Status.SCHEDULED, notified_at__isnull=True, due_at__lte=now)
-                .select_related("owner", "ticket", "customer")
+                .select_related("owner", "team", "ticket", "customer")
                 .order_by("due_at", "id")[:batch_size]
             )
             for follow_up in batch:

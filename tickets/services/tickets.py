@@ -18,37 +18,8 @@ from config.redaction import redact_text, refuse_card
 from crm.models import Call, Customer
 from tickets import permissions
 from tickets.models import TRANSITIONS, Category, Channel, Comment, Priority, Ticket, TicketEvent
+from tickets.services.routing import route
 from tickets.services.sla import sla_pause, sla_resume, sla_set_due
-
-
-def _route(
-    *, program: Program, category: Category | None, customer: Any, team: Team | None, actor: Any, call: Any
-) -> tuple[Team, User | None]:
-    """Which queue a new ticket lands in, and whose it is. Team: the one asked for, else the category's,
-    else a team of the customer's preferred agent in this program, else the program's default team (or
-    its only team). Assignee: the preferred agent when in that team, else the agent who opened it from
-    a call when in that team (the caller's matter stays with who took the call), else nobody (the queue).
-    Raises a ValidationError naming ``team`` when the program has no team to route to."""
-    preferred = getattr(customer, "preferred_agent", None) if customer is not None else None
-    if preferred is not None and not preferred.is_active:
-        preferred = None
-    serving = Team.objects.filter(programs=program, is_active=True).order_by("id")
-    team = team or (category.team if category else None)
-    if team is None and preferred is not None:
-        team = serving.filter(memberships__user=preferred).first()
-    if team is None:
-        team = program.default_team if program.default_team_id else None
-    if team is None:
-        only = list(serving[:2])
-        team = only[0] if len(only) == 1 else None
-    if team is None:
-        raise ValidationError(
-            {"team": [f"{program.name} has no default team: choose a team, or ask an admin to set one."]}
-        )
-    for candidate in (preferred, actor if call is not None else None):
-        if isinstance(candidate, User) and team.memberships.filter(user=candidate).exists():
-            return team, candidate
-    return team, None
 
 
 def _event(ticket: Ticket, kind: str, actor: User | None, old: Any = "", new: Any = "", note: str = "") -> TicketEvent:
@@ -79,8 +50,9 @@ def ticket_create(
     channel: str = Channel.PHONE,
     tags: list[str] | None = None,
     call: Call | None = None,
+    language: str = "",
 ) -> Ticket:
-    """Creates a ticket routed by category (and preferred agent), with SLA due times, and links ``call`` to it,
+    """Creates a ticket routed by ``tickets.services.routing``, with SLA due times, and links ``call`` to it,
     all in one transaction: a refusal leaves nothing behind. Publishes ``ticket.created``."""
     if program is None and customer is not None:
         program = customer.program  # loaded with the customer when the caller selected it (no query)
@@ -104,7 +76,16 @@ def ticket_create(
         raise ValidationError({"call": ["This call was with another customer."]})
     if priority not in Priority.values:
         raise ValidationError({"priority": [f"Unknown priority {priority!r}."]})
-    team, assignee = _route(program=program, category=category, customer=customer, team=team, actor=actor, call=call)
+    language = (language or (customer.preferred_language if customer is not None else "")).strip().lower()
+    routed = route(
+        program=program,
+        team=team,
+        category=category,
+        customer=customer,
+        language=language,
+        taken_by=actor if call is not None and isinstance(actor, User) else None,
+    )
+    team, assignee = routed.team, routed.agent
     ticket = Ticket(program=program, priority=priority, created_at=timezone.now())
     sla_set_due(ticket)
     with transaction.atomic():
@@ -120,13 +101,13 @@ def ticket_create(
             priority=priority,
             channel=channel,
             tags=tags or [],
+            language=language[:8],
             first_response_due=ticket.first_response_due,
             resolution_due=ticket.resolution_due,
         )
         _event(ticket, TicketEvent.Kind.CREATED, actor, new=ticket.number)
         if assignee is not None:
-            why = "preferred agent" if assignee == getattr(customer, "preferred_agent", None) else "took the call"
-            _event(ticket, TicketEvent.Kind.ASSIGNEE, actor, new=assignee.get_username(), note=why)
+            _event(ticket, TicketEvent.Kind.ASSIGNEE, actor, new=assignee.get_username(), note=routed.why)
         if call is not None:
             _link_call(actor=actor, ticket=ticket, call=call)
         publish("ticket.created", program_id=program.pk, payload={"ticket_id": ticket.pk, "number": ticket.number})

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from agents.models import Program, Role, User
+from agents.models import AgentState, Program, Role, User
+from agents.services.states import agent_state_set
 from agents.tests.factories import ProgramFactory, TeamFactory, make_user
 from crm.services.live_calls import call_answer
 from crm.tests.factories import customer_with_phone
@@ -30,10 +31,13 @@ def test_a_ticket_opened_from_a_call_lands_in_the_default_queue_and_stays_with_t
     assert ticket.number in mine  # "My tickets"
 
 
-def test_the_preferred_agent_routes_to_its_team_and_gets_the_ticket(world):
+def test_the_preferred_agent_routes_to_its_team_and_gets_the_ticket_when_available(world):
     billing = TeamFactory(name="Billing", programs=[world.program_a])
     specialist = make_user(Role.AGENT, team=billing)
     customer = customer_with_phone(world.program_a, preferred_agent=specialist)
+    ticket = ticket_create(actor=world.supervisor, program=world.program_a, subject="Invoice", customer=customer)
+    assert (ticket.team, ticket.assignee) == (billing, None)  # offline: the team's queue
+    agent_state_set(actor=specialist, agent=specialist, state=AgentState.AVAILABLE)
     ticket = ticket_create(actor=world.supervisor, program=world.program_a, subject="Invoice", customer=customer)
     assert (ticket.team, ticket.assignee) == (billing, specialist)
 

@@ -162,7 +162,8 @@ def test_the_customers_reply_restarts_a_waiting_ticket(world, new_york):
     ticket = ticket_create(actor=world.agent, program=world.program_a, subject="Oven broken")
     due = ticket.resolution_due
     ticket = ticket_transition(actor=world.agent, ticket=ticket, status="pending_customer")
-    assert ticket.sla_paused_at is not None and ticket.resolution_due is None
+    assert ticket.sla_paused_at is not None
+    assert ticket.resolution_due is None
     # A paused ticket is not at risk, however late.
     Ticket.objects.filter(pk=ticket.pk).update(created_at=ny(2020, 1, 1, 9))
     assert sla_check() == {"warnings": 0, "breaches": 0}
@@ -184,7 +185,8 @@ def test_resolving_a_waiting_ticket_stops_the_pause_and_counts_against_the_due_t
     ticket = ticket_transition(actor=world.agent, ticket=ticket, status="pending_customer")
     ticket = ticket_transition(actor=world.agent, ticket=ticket, status="resolved")
     assert ticket.sla_paused_at is None
-    assert ticket.resolution_due is not None and ticket.resolved_at <= ticket.resolution_due
+    assert ticket.resolution_due is not None
+    assert ticket.resolved_at <= ticket.resolution_due
 
 
 @pytest.mark.django_db
