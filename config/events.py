@@ -32,6 +32,7 @@ EVENT_NAMES = (
     "approval.decided",
     "follow_up.due",
     "customer.erased",
+    "customer.merged",
     "survey.answered",
 )
 

@@ -6,7 +6,7 @@ class CrmConfig(AppConfig):
     verbose_name = "Customers and calls"
 
     # What crm itself puts on the customer page and the workspace (see config/pages.py).
-    customer_panels = ["crm.panels.recent_calls_panel", "crm.panels.calling_panel"]
+    customer_panels = ["crm.panels.recent_calls_panel", "crm.panels.calling_panel", "crm.panels.duplicates_panel"]
     customer_timeline_sources = ["crm.panels.calls_timeline", "crm.panels.notes_timeline"]
     workspace_panels = ["crm.panels.my_recent_calls_panel"]
     # An agent on a call, or with one waiting for its wrap-up code, is not available (agents.services.states).

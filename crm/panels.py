@@ -11,8 +11,14 @@ from django.utils.text import Truncator
 from agents.permissions import Actor, id_of
 from config.pages import Panel, TimelineEntry
 from crm.models import ConsentChannel, ConsentPurpose, Customer, Note
-from crm.permissions import can_edit_customer
-from crm.selectors import call_list, consent_state, customer_calls, customer_listed_numbers
+from crm.permissions import can_edit_customer, can_merge_customers
+from crm.selectors import (
+    call_list,
+    consent_state,
+    customer_calls,
+    customer_listed_numbers,
+    customer_possible_duplicates,
+)
 
 RECENT_CALLS = 10
 
@@ -39,6 +45,15 @@ def calling_panel(*, customer: Customer, actor: Actor) -> Panel:
         "can_edit": can_edit_customer(actor, customer),
     }
     return Panel("calling", "Calling and consent", "crm/panels/calling.html", context, order=35)
+
+
+def duplicates_panel(*, customer: Customer, actor: Actor) -> Panel | None:
+    """For those who may merge: the customers sharing a number or an address, each one click from being folded
+    into this record, and a field to name any other duplicate by its number."""
+    if not can_merge_customers(actor, customer):
+        return None
+    context = {"customer": customer, "duplicates": customer_possible_duplicates(customer=customer)}
+    return Panel("duplicates", "Duplicates", "crm/panels/duplicates.html", context, order=90)
 
 
 def my_recent_calls_panel(*, actor: Actor) -> Panel | None:

@@ -15,6 +15,11 @@ def can_edit_customer(actor: Actor | None, customer: Customer) -> bool:
     return can_view_customer(actor, customer) and (can_use_workspace(actor) or role_of(actor) == "integrator")
 
 
+def can_merge_customers(actor: Actor | None, customer: Customer) -> bool:
+    """Folding a duplicate into another record changes what every agent sees: supervisors and up."""
+    return can_view_customer(actor, customer) and role_of(actor) in {Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}
+
+
 def can_create_customer(actor: Actor | None, program_id: int | None) -> bool:
     return can_serve_program(actor, program_id) and (can_use_workspace(actor) or role_of(actor) == "integrator")
 

@@ -68,7 +68,9 @@ def _flagged_notes() -> Any:
 
 
 def customer_list(*, actor: Actor) -> QuerySet[Customer]:
-    return Customer.objects.filter(program_id__in=served_program_ids(actor), erased_at__isnull=True)
+    return Customer.objects.filter(
+        program_id__in=served_program_ids(actor), erased_at__isnull=True, merged_into__isnull=True
+    )
 
 
 def customer_list_for_display(*, actor: Actor) -> QuerySet[Customer]:
@@ -92,6 +94,43 @@ def customer_get(*, actor: Actor, pk: int | str, for_api: bool = False) -> Custo
         return rows.filter(pk=int(pk)).first()
     except (TypeError, ValueError):
         return None
+
+
+def customer_possible_duplicates(*, customer: Customer, limit: int = 10) -> list[Customer]:
+    """Other customers of the program sharing one of ``customer``'s numbers or addresses (read from the
+    display row's ``phone_rows``/``email_rows``). One query."""
+    numbers = [row["number"] for row in getattr(customer, "phone_rows", [])]
+    addresses = [row["address"] for row in getattr(customer, "email_rows", [])]
+    if not numbers and not addresses:
+        return []
+    return list(
+        Customer.objects.filter(program_id=customer.program_id, erased_at__isnull=True, merged_into__isnull=True)
+        .filter(Q(phones__number__in=numbers) | Q(emails__address__in=addresses))
+        .exclude(pk=customer.pk)
+        .distinct()
+        .order_by("pk")
+        .only("id", "name", "created_at")[:limit]
+    )
+
+
+def customer_merged_into(*, actor: Actor, pk: int | str) -> int | None:
+    """Where the records of a customer merged into another are now (the end of its ``merged_into`` chain),
+    when the actor serves its program; None when it was not merged (or is not the actor's to know about)."""
+    try:
+        current: int | None = int(pk)
+    except (TypeError, ValueError):
+        return None
+    target, seen = None, set()
+    programs = served_program_ids(actor)
+    while current is not None and current not in seen:
+        seen.add(current)
+        current = (
+            Customer.objects.filter(pk=current, program_id__in=programs)
+            .values_list("merged_into_id", flat=True)
+            .first()
+        )
+        target = current or target
+    return target
 
 
 def customer_ref(*, actor: Actor, pk: int | str) -> Customer | None:

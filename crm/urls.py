@@ -15,6 +15,7 @@ urlpatterns = [
     path("customers/<int:pk>/calls/start/", views.call_start, name="call_start"),
     path("customers/<int:pk>/do-not-call/", views.customer_do_not_call_view, name="customer_do_not_call"),
     path("customers/<int:pk>/consents/", views.customer_consent_view, name="customer_consent"),
+    path("customers/<int:pk>/merge/", views.customer_merge_view, name="customer_merge"),
     path("calls/<int:pk>/", views.call_detail, name="call_detail"),
     path("calls/live/", views.call_bar, name="call_bar"),
     path("calls/<int:pk>/action/", views.call_action, name="call_action"),

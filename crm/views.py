@@ -41,6 +41,7 @@ from crm.services.live_calls import (
     call_wrap_up,
     live_call_for,
 )
+from crm.services.merge import customer_merge
 from crm.services.notes import note_create
 from crm.services.outbound import consent_record, customer_do_not_call
 
@@ -196,8 +197,15 @@ def customer_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @workspace_required
 @require_GET
 def customer_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """The 360 page. Its query count does not depend on the customer's history (pinned by a test)."""
-    customer = _customer_or_404(request, pk)
+    """The 360 page. Its query count does not depend on the customer's history (pinned by a test). A merged
+    customer's old number leads to the record it was merged into."""
+    customer = selectors.customer_get(actor=request.user, pk=pk)
+    if customer is None:
+        survivor = selectors.customer_merged_into(actor=request.user, pk=pk)
+        if survivor is None:
+            raise Http404("No such customer.")
+        messages.info(request, f"Customer #{pk} was merged into this record.")
+        return HttpResponseRedirect(reverse("crm:customer_detail", args=[survivor]))
     customer_access_record(customer=customer, actor=request.user)
     timeline = timeline_for(customer=customer, actor=request.user, limit=TIMELINE_PAGE)
     context = {
@@ -449,3 +457,18 @@ def data_export(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     response = HttpResponse(json.dumps(export.export, indent=2), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="customer-{export.customer_id}-export.json"'
     return response
+
+
+@login_required
+@workspace_required
+@require_POST
+def customer_merge_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Folds the customer numbered in ``duplicate`` into this one (supervisors and up)."""
+    survivor = _customer_or_404(request, pk)
+    duplicate = selectors.customer_ref(actor=request.user, pk=request.POST.get("duplicate", ""))
+    if duplicate is None:
+        raise ValidationError({"duplicate": ["No such customer in your programs."]})
+    moved = customer_merge(actor=request.user, survivor=survivor, duplicate=duplicate, request=request)
+    records = sum(moved.values())
+    messages.success(request, f"Customer #{duplicate.pk} merged into {survivor.name}: {records} records moved.")
+    return HttpResponseRedirect(reverse("crm:customer_detail", args=[survivor.pk]))

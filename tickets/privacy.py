@@ -1,10 +1,10 @@
 from config.privacy import Policy
 
 POLICIES = {
-    "tickets.Category": Policy(not_personal=("name",)),
+    "tickets.Category": Policy(not_personal=("name", "skills")),
     "tickets.Ticket": Policy(
         free_text=("subject", "description"),
-        not_personal=("number", "priority", "channel", "tags", "status"),
+        not_personal=("number", "priority", "channel", "tags", "status", "language"),
         no_cards=("tags",),
         customer="customer",
     ),

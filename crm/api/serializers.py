@@ -131,6 +131,23 @@ class LookupResultSerializer(CustomerSerializer):
         read_only_fields = fields
 
 
+class MergeInputSerializer(serializers.Serializer):
+    duplicate = serializers.IntegerField(help_text="The id of the customer to fold into this one.")
+
+
+class MergeResultSerializer(serializers.Serializer):
+    customer = CustomerSerializer(help_text="The survivor, with the duplicate's numbers and addresses added.")
+    moved = serializers.DictField(
+        child=serializers.IntegerField(), help_text='Rows moved per kind of record, e.g. {"crm.Call": 3}.'
+    )
+
+
+class MergedSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text='"merged"')
+    message = serializers.CharField()
+    merged_into = serializers.IntegerField(help_text="The customer this one was merged into.")
+
+
 class LookupOutputSerializer(serializers.Serializer):
     results = LookupResultSerializer(many=True, help_text="Best match first.")
 

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -32,15 +33,25 @@ from crm.api.serializers import (
     LookupInputSerializer,
     LookupOutputSerializer,
     LookupResultSerializer,
+    MergedSerializer,
+    MergeInputSerializer,
+    MergeResultSerializer,
     NoteSerializer,
     TimelineEntrySerializer,
     WrapUpCodeSerializer,
 )
 from crm.models import Call, Customer, DoNotCallEntry, WrapUpCode
 from crm.services.calls import call_log_create, call_log_update, call_upsert
-from crm.services.customers import EmailInput, PhoneInput, customer_create, customer_update
+from crm.services.customers import (
+    EmailInput,
+    PhoneInput,
+    customer_create,
+    customer_update,
+    customers_access_record,
+)
 from crm.services.do_not_call import do_not_call_add, do_not_call_remove
 from crm.services.live_calls import call_event_record
+from crm.services.merge import customer_merge
 from crm.services.notes import note_create
 from crm.services.outbound import consent_record
 
@@ -88,12 +99,66 @@ class CustomerViewSet(
         return selectors.customer_list_for_api(actor=self.request.user)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Every customer a page shows is in the access log, as on the web."""
         query = request.query_params.get("q", "").strip()
         if not query:
-            return super().list(request, *args, **kwargs)
+            page = self.paginate_queryset(self.filter_queryset(self.get_queryset())) or []
+            customers_access_record(customers=page, actor=api_actor(request))
+            return self.get_paginated_response(self.get_serializer(page, many=True).data)
         # A search answers its best matches on one page, best first.
         matches = selectors.customer_search(actor=request.user, query=query, limit=SEARCH_RESULTS, for_api=True)
+        customers_access_record(customers=[m.customer for m in matches], actor=api_actor(request))
         return search_page(self.get_serializer([m.customer for m in matches], many=True).data)
+
+    @extend_schema(
+        responses={
+            200: CustomerSerializer,
+            301: OpenApiResponse(
+                MergedSerializer,
+                description="The customer was merged into another: `Location` and `merged_into` name it.",
+            ),
+        }
+    )
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """A customer (in the access log). A merged customer's old id answers 301 with where it went."""
+        try:
+            return super().retrieve(request, *args, **kwargs)
+        except Http404:
+            survivor = selectors.customer_merged_into(actor=request.user, pk=kwargs.get("pk", ""))
+            if survivor is None:
+                raise
+            message = f"Customer {kwargs['pk']} was merged into customer {survivor}."
+            return Response(
+                {"code": "merged", "message": message, "merged_into": survivor},
+                status=status.HTTP_301_MOVED_PERMANENTLY,
+                headers={"Location": reverse("customer-detail", args=[survivor])},
+            )
+
+    def get_object(self) -> Customer:
+        customer = super().get_object()
+        customers_access_record(customers=[customer], actor=api_actor(self.request))
+        return customer
+
+    @extend_schema(
+        summary="Merge a duplicate into this customer",
+        description="Supervisors, managers and admins of the program. Every call, ticket, note, callback, "
+        "approval, consent and survey of `duplicate` moves here, its numbers and addresses are added, and its "
+        "id answers 301 from then on. Refused across programs, under legal hold, and for erased or merged "
+        "records.",
+        request=MergeInputSerializer,
+        responses={200: MergeResultSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def merge(self, request: Request, pk: str | None = None) -> Response:
+        survivor = self.get_object()
+        given = MergeInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        duplicate = selectors.customer_ref(actor=request.user, pk=given.validated_data["duplicate"])
+        if duplicate is None:
+            raise serializers.ValidationError({"duplicate": ["No such customer in your programs."]})
+        moved = customer_merge(actor=api_actor(request), survivor=survivor, duplicate=duplicate, request=request)
+        output = selectors.customer_get(actor=request.user, pk=survivor.pk, for_api=True)
+        return Response({"customer": self.get_serializer(output).data, "moved": moved})
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = self._input(request)
@@ -164,6 +229,7 @@ class CustomerViewSet(
             phone=serializer.validated_data["phone"],
             dialed=serializer.validated_data.get("dialed", ""),
         )
+        customers_access_record(customers=found, actor=api_actor(request))
         return Response({"results": LookupResultSerializer(found, many=True).data})
 
     @extend_schema(

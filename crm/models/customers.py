@@ -44,6 +44,10 @@ class Customer(TimeStamped):
     legal_hold = models.BooleanField(default=False)
     last_activity_at = models.DateTimeField(null=True, blank=True, db_index=True)
     erased_at = models.DateTimeField(null=True, blank=True)
+    # A duplicate folded into another record (crm.services.merge): everything it had moved there, and its id
+    # answers with where it went.
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from")
+    merged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name", "id"]
@@ -124,9 +128,14 @@ class Note(TimeStamped):
 class CustomerAccess(models.Model):
     """Who opened which customer record, when: one insert per view, read by admins."""
 
+    class Via(models.TextChoices):
+        WEB = "web", "Web page"
+        API = "api", "API"
+
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="accesses")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
+    via = models.CharField(max_length=3, choices=Via.choices, default=Via.WEB, db_default=Via.WEB)
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -241,3 +242,11 @@ def customer_touch(*, customer_id: int) -> None:
 def customer_access_record(*, customer: Customer, actor: User) -> CustomerAccess:
     """Logs that ``actor`` opened the customer's record (the access log privacy officers read)."""
     return CustomerAccess.objects.create(customer=customer, user=actor)
+
+
+def customers_access_record(*, customers: Iterable[Customer], actor: Any) -> None:
+    """Logs that ``actor`` read these customers through the API (one insert, whatever the page size)."""
+    user = actor if isinstance(actor, User) else None
+    rows = [CustomerAccess(customer_id=c.pk, user=user, via=CustomerAccess.Via.API) for c in customers]
+    if rows:
+        CustomerAccess.objects.bulk_create(rows)

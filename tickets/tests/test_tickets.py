@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from agents.models import Membership, Notification
+from agents.models import AgentState, Membership, Notification
+from agents.services.states import agent_state_set
 from agents.tests.factories import TeamFactory, make_user
 from config.errors import InvalidTransition, NotAllowed
 from crm.tests.factories import CallFactory, customer_with_phone
@@ -69,6 +70,7 @@ def test_category_routes_to_its_team_and_preferred_agent_gets_it(world):
     billing_agent = make_user("agent", team=billing)
     category = CategoryFactory(program=world.program_a, team=billing)
     customer = customer_with_phone(world.program_a, preferred_agent=billing_agent)
+    agent_state_set(actor=billing_agent, agent=billing_agent, state=AgentState.AVAILABLE)
     ticket = _ticket(world, category=category, customer=customer)
     assert ticket.team == billing
     assert ticket.assignee == billing_agent
