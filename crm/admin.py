@@ -16,6 +16,7 @@ from crm.models import (
     Call,
     CallEvent,
     CallingHours,
+    CannedText,
     ConsentRecord,
     Customer,
     CustomerAccess,
@@ -206,3 +207,17 @@ class DoNotCallEntryAdmin(admin.ModelAdmin):
 
     def delete_model(self, request: HttpRequest, obj: DoNotCallEntry) -> None:
         do_not_call_remove(actor=signed_in_user(request), entry=obj)
+
+
+@admin.register(CannedText)
+class CannedTextAdmin(admin.ModelAdmin):
+    """Canned replies and note templates agents insert on tickets and calls (placeholders in braces)."""
+
+    list_display = ["title", "kind", "program", "team", "is_active", "updated_at"]
+    list_filter = ["program", "kind", "is_active", "team"]
+    search_fields = ["title", "body"]
+
+    def save_model(self, request: HttpRequest, obj: CannedText, form: Any, change: bool) -> None:
+        if not change:
+            obj.created_by = signed_in_user(request)
+        super().save_model(request, obj, form, change)

@@ -19,6 +19,7 @@ from crm.models import (
     Call,
     CallDirection,
     CallEventKind,
+    CannedText,
     Customer,
     CustomerEmail,
     CustomerPhone,
@@ -101,9 +102,42 @@ def seed(*, scale: int, stdout: TextIO, tickets: int = 0) -> None:
                 created += _demo_customer(program, i, rng, agents)
     stdout.write(f"  crm: {created} demo customers added\n")
     _demo_wrap_up_codes()
+    stdout.write(f"  crm: {_demo_canned_texts()} canned replies and note templates\n")
     stdout.write(f"  crm: {_demo_live_calls()} live demo calls (ringing, connected, on hold, wrap-up, missed...)\n")
     if scale:
         _seed_scale(scale, stdout)
+
+
+# title, kind, body (placeholders: crm.models.PLACEHOLDERS)
+CANNED = [
+    ("Greeting", "reply", "Hello {customer_first_name},\n\nThank you for contacting {program}. "),
+    (
+        "Refund on its way",
+        "reply",
+        "Hello {customer_first_name}, your refund for {ticket_number} is on its way: "
+        "expect it within 5 business days.\n\n{agent_first_name}, {program}",
+    ),
+    (
+        "Waiting for your photo",
+        "reply",
+        "Hello {customer_first_name}, could you send us a photo of the damaged "
+        "order ({ticket_number})? We will take it from there.\n\n{agent_first_name}",
+    ),
+    ("Sign-off", "reply", "Kind regards,\n{agent_name}, {program}"),
+    ("Verified identity", "note", "Identity verified (name, postcode and last order)."),
+    ("Callback promised", "note", "Promised {customer_name} a call back; reason: "),
+    ("Escalated to billing", "note", "Escalated to billing: "),
+]
+
+
+def _demo_canned_texts() -> int:
+    created = 0
+    for program in Program.objects.filter(slug__in=list(PER_PROGRAM)):
+        for title, kind, body in CANNED:
+            created += CannedText.objects.get_or_create(
+                program=program, team=None, kind=kind, title=title, defaults={"body": body}
+            )[1]
+    return created
 
 
 def _demo_customer(program: Program, i: int, rng: random.Random, agents: list[User]) -> int:

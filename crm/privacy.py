@@ -11,6 +11,7 @@ POLICIES = {
     "crm.CustomerPhone": Policy(personal=("number", "label"), customer="customer", on_erase="delete"),
     "crm.CustomerEmail": Policy(personal=("address",), customer="customer", on_erase="delete", no_cards=("address",)),
     "crm.Note": Policy(free_text=("body",), not_personal=("flag",), customer="customer"),
+    "crm.CannedText": Policy(free_text=("body",), not_personal=("kind", "title")),
     "crm.CustomerAccess": Policy(not_personal=("via",), customer="customer"),
     # The recording is the customer's voice: erasure drops the link (the audio itself is telephony's to delete).
     "crm.Call": Policy(

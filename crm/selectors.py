@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,7 +15,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, JSONObject, Reverse
 from django.utils import timezone
 
-from agents.models import Program
+from agents.models import Program, User
 from agents.permissions import Actor, home_region, served_program_ids
 from agents.selectors import program_for_dialed_number
 from config.hooks import app_hooks
@@ -24,6 +24,7 @@ from crm.models import (
     LIVE_STATES,
     Call,
     CallState,
+    CannedText,
     ConsentPurpose,
     ConsentRecord,
     Customer,
@@ -35,6 +36,7 @@ from crm.models import (
     Organization,
     WrapUpCode,
 )
+from crm.models.canned import PLACEHOLDER
 from crm.phones import digits, looks_like_phone, try_normalize_phone
 
 # Below this similarity a name is not offered as a match.
@@ -390,3 +392,40 @@ def consent_state(*, customer: Customer) -> dict[str, ConsentRecord | None]:
     for record in consent_list(customer=customer).order_by("purpose", "-at", "-id").distinct("purpose"):
         latest[record.purpose] = record
     return latest
+
+
+def canned_values(
+    *, customer: Customer | None, agent: User, program: Program, ticket_number: str = ""
+) -> dict[str, str]:
+    """What a canned text's placeholders stand for where it is inserted (``crm.models.PLACEHOLDERS``)."""
+    name = customer.name if customer is not None else ""
+    return {
+        "customer_name": name,
+        "customer_first_name": name.split()[0] if name.split() else "",
+        "ticket_number": ticket_number,
+        "agent_name": agent.get_full_name() or agent.get_username(),
+        "agent_first_name": agent.first_name or agent.get_username(),
+        "program": program.name,
+    }
+
+
+def canned_texts(*, actor: User, program_id: int, kinds: Sequence[str], values: dict[str, str]) -> list[dict[str, str]]:
+    """The program's active canned texts of ``kinds`` for the actor (the program's own and its teams'), with
+    their placeholders filled in; a placeholder with nothing to fill stays as typed, for the agent to see.
+    One query."""
+    rows = (
+        CannedText.objects.filter(program_id=program_id, is_active=True, kind__in=list(kinds))
+        .filter(Q(team__isnull=True) | Q(team__memberships__user=actor))
+        .distinct()
+        .order_by("kind", "title", "id")
+        .values("id", "kind", "title", "body")
+    )
+    return [
+        {
+            "id": str(row["id"]),
+            "kind": row["kind"],
+            "title": row["title"],
+            "text": PLACEHOLDER.sub(lambda found: values.get(found.group(1)) or found.group(0), row["body"]),
+        }
+        for row in rows
+    ]

@@ -23,5 +23,6 @@ urlpatterns = [
     path("calls/<int:pk>/caller/", views.call_caller, name="call_caller"),
     path("calls/<int:pk>/wrap-up/", views.call_wrap_up_view, name="call_wrap_up"),
     path("calls/<int:pk>/side/", views.call_side_panels, name="call_side_panels"),
+    path("calls/<int:pk>/canned/", views.call_canned, name="call_canned"),
     path("data-requests/<int:pk>/export.json", views.data_export, name="data_export"),
 ]

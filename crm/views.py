@@ -23,7 +23,7 @@ from config.pages import panels_for, panels_from, timeline_for, workspace_panels
 from config.pages import parse_before as _before
 from crm import selectors
 from crm.forms import CallStartForm, CallWrapUpForm, CustomerForm, NoteForm
-from crm.models import LIVE_STATES, Call, Customer, DataRequest
+from crm.models import LIVE_STATES, Call, CannedText, Customer, DataRequest
 from crm.services.customers import (
     DuplicateCustomer,
     EmailInput,
@@ -431,6 +431,19 @@ def call_side_panels(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     call = _live_call_or_404(request, pk)
     panels = panels_from("call_panels", call=call, actor=request.user)
     return render(request, "crm/_call_panels.html", {"call": call, "panels": panels})
+
+
+@login_required
+@workspace_required
+@require_GET
+def call_canned(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The note templates beside the call's notes, filled in for its customer (loaded when opened)."""
+    call = _live_call_or_404(request, pk)
+    values = selectors.canned_values(customer=call.customer, agent=request.user, program=call.program)
+    texts = selectors.canned_texts(
+        actor=request.user, program_id=call.program_id, kinds=[CannedText.Kind.NOTE], values=values
+    )
+    return render(request, "crm/_canned.html", {"texts": texts, "target": "call-notes"})
 
 
 @login_required

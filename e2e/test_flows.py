@@ -147,3 +147,29 @@ def test_article_written_reviewed_published_and_found_with_a_typo(page, new_page
     agent.click("[data-helpful]")
     agent.wait_for_selector("[data-feedback-thanks]")
     assert Article.objects.get(slug="refund-policy").feedback.get().helpful is True
+
+
+def test_an_agent_inserts_a_canned_reply_by_keyboard_and_sends_it(page, world):
+    from crm.models import CannedText
+    from tickets.services.tickets import ticket_create
+
+    customer = customer_with_phone(world.program_a, name="Maria Garcia")
+    ticket = ticket_create(actor=world.agent, program=world.program_a, subject="Late cake", customer=customer)
+    CannedText.objects.create(program=world.program_a, title="Greeting", body="Hello {customer_first_name},")
+    CannedText.objects.create(
+        program=world.program_a, title="Refund on its way", body="your refund for {ticket_number} is on its way."
+    )
+    login(page, "agent")
+    page.goto(f"/tickets/{ticket.pk}/")
+    page.focus("#comment-body")
+    page.keyboard.type("Hi. ")
+    page.keyboard.press("Alt+Slash")  # opens the box's templates, the filter focused
+    page.wait_for_selector("[data-canned-filter]")
+    page.focus("[data-canned-filter]")
+    page.keyboard.type("refund")
+    page.keyboard.press("Enter")
+    assert page.input_value("#comment-body") == f"Hi. your refund for {ticket.number} is on its way."
+    assert page.evaluate("document.activeElement.id") == "comment-body"  # back where the agent types
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector(f"text=your refund for {ticket.number} is on its way.")
+    assert ticket.comments.get().body == f"Hi. your refund for {ticket.number} is on its way."

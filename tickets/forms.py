@@ -39,7 +39,9 @@ class TransferForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Reply or internal note"}))
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Reply or internal note", "id": "comment-body"})
+    )
     is_internal = forms.BooleanField(required=False, initial=True, label="Internal note")
     from_customer = forms.BooleanField(
         required=False, label="The customer's reply", help_text="Restarts the SLA clock of a ticket waiting on them"

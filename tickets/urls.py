@@ -9,6 +9,7 @@ urlpatterns = [
     path("tickets/new/", views.ticket_create, name="ticket_create"),
     path("tickets/search/", views.ticket_search, name="ticket_search"),
     path("tickets/<int:pk>/", views.ticket_detail, name="ticket_detail"),
+    path("tickets/<int:pk>/canned/", views.ticket_canned, name="ticket_canned"),
     path("tickets/<int:pk>/status/", views.ticket_status, name="ticket_status"),
     path("tickets/<int:pk>/take/", views.ticket_take, name="ticket_take"),
     path("tickets/<int:pk>/assign/", views.ticket_assign, name="ticket_assign"),

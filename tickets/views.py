@@ -18,7 +18,8 @@ from agents.http import AuthenticatedRequest, redirect_to_next
 from agents.permissions import can_use_workspace
 from agents.selectors import program_for_new_record, team_get, user_get
 from config.pages import panels_from
-from crm.selectors import call_get, call_list_for_ticket, customer_get
+from crm.models import CannedText
+from crm.selectors import call_get, call_list_for_ticket, canned_texts, canned_values, customer_get
 from tickets import permissions, selectors
 from tickets.forms import CommentForm, FollowUpForm, StatusForm, TicketForm, TransferForm
 from tickets.models import TRANSITIONS, Ticket
@@ -108,6 +109,21 @@ def ticket_create(request: AuthenticatedRequest) -> HttpResponse:
 def _errors_to_form(form: Any, exc: ValidationError) -> None:
     for field, errors in (exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}).items():
         form.add_error(field if field in form.fields else None, errors)
+
+
+@workspace_required
+@require_GET
+def ticket_canned(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Canned replies and note templates beside the ticket's reply box, filled in for it (loaded when opened)."""
+    ticket = _ticket_or_404(request, pk)
+    values = canned_values(
+        customer=ticket.customer, agent=request.user, program=ticket.program, ticket_number=ticket.number
+    )
+    texts = canned_texts(
+        actor=request.user, program_id=ticket.program_id, kinds=[CannedText.Kind.REPLY, CannedText.Kind.NOTE],
+        values=values,
+    )  # fmt: skip
+    return render(request, "crm/_canned.html", {"texts": texts, "target": "comment-body"})
 
 
 @workspace_required

@@ -11,6 +11,7 @@ from crm.models.calls import (
     Disposition,
     WrapUpCode,
 )
+from crm.models.canned import PLACEHOLDERS, CannedText
 from crm.models.compliance import (
     CallingHours,
     ConsentChannel,
@@ -33,12 +34,14 @@ from crm.models.privacy import DataRequest, RetentionPolicy
 __all__ = [
     "FINAL_STATES",
     "LIVE_STATES",
+    "PLACEHOLDERS",
     "Call",
     "CallDirection",
     "CallEvent",
     "CallEventKind",
     "CallState",
     "CallingHours",
+    "CannedText",
     "ConsentChannel",
     "ConsentPurpose",
     "ConsentRecord",

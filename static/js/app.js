@@ -272,3 +272,57 @@ function switchboardAnnounce(text) {
     }
   });
 })();
+
+// Canned replies and note templates: Alt+/ in a text box opens its templates with the filter focused; a title
+// (click, or Enter on it) inserts its text where the cursor was, and the box is told it changed (so a call's
+// notes save as typed). Typing in the filter narrows the list; Enter there inserts the first title left.
+(function () {
+  "use strict";
+  function focusFilter(details) {
+    const filter = details.querySelector("[data-canned-filter]");
+    if (filter) filter.focus();
+    return !!filter;
+  }
+  document.addEventListener("keydown", function (event) {
+    if (!event.altKey || event.key !== "/" || !event.target.id) return;
+    const details = document.querySelector('details[data-canned-for="' + event.target.id + '"]');
+    if (!details) return;
+    event.preventDefault();
+    details.setAttribute("data-focus-filter", "");
+    if (!details.open) details.open = true;
+    if (focusFilter(details)) details.removeAttribute("data-focus-filter");
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    const details = event.target.closest && event.target.closest("details[data-focus-filter]");
+    if (details && focusFilter(details)) details.removeAttribute("data-focus-filter");
+  });
+  function insert(list, text) {
+    const box = document.getElementById(list.getAttribute("data-canned-target"));
+    if (!box) return;
+    const start = box.selectionStart != null ? box.selectionStart : box.value.length;
+    const end = box.selectionEnd != null ? box.selectionEnd : box.value.length;
+    box.value = box.value.slice(0, start) + text + box.value.slice(end);
+    box.dispatchEvent(new Event("input", { bubbles: true }));
+    box.focus();
+    box.setSelectionRange(start + text.length, start + text.length);
+  }
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest && event.target.closest("[data-insert]");
+    const list = button && button.closest("[data-canned-target]");
+    if (list) insert(list, button.getAttribute("data-insert"));
+  });
+  document.addEventListener("input", function (event) {
+    if (!event.target.matches || !event.target.matches("[data-canned-filter]")) return;
+    const words = event.target.value.toLowerCase();
+    event.target.closest("[data-canned-target]").querySelectorAll("[data-canned]").forEach(function (item) {
+      item.hidden = words !== "" && item.textContent.toLowerCase().indexOf(words) === -1;
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || !event.target.matches || !event.target.matches("[data-canned-filter]")) return;
+    event.preventDefault();
+    const list = event.target.closest("[data-canned-target]");
+    const first = list.querySelector("[data-canned]:not([hidden]) [data-insert]");
+    if (first) insert(list, first.getAttribute("data-insert"));
+  });
+})();
