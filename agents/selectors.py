@@ -7,11 +7,22 @@ from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
-from django.db.models import BooleanField, Exists, F, Func, OuterRef, QuerySet, Subquery, Value
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import JSONObject
 
 from agents import permissions
-from agents.models import AgentState, AgentStateSpan, BreakReason, Membership, Notification, Program, Role, Team, User
+from agents.models import (
+    AgentState,
+    AgentStateSpan,
+    AuditEvent,
+    BreakReason,
+    Membership,
+    Notification,
+    Program,
+    Role,
+    Team,
+    User,
+)
 from agents.permissions import Actor, served_program_ids
 
 
@@ -27,6 +38,23 @@ def team_list(*, actor: Actor) -> QuerySet[Team]:
     return Team.objects.filter(programs__in=served_program_ids(actor), is_active=True).distinct()
 
 
+def user_list(*, actor: Actor) -> QuerySet[User]:
+    """The people of the actor's programs: on a team serving one of them, or serving one directly."""
+    programs = served_program_ids(actor)
+    return (
+        User.objects.filter(Q(memberships__team__programs__in=programs) | Q(programs__in=programs))
+        .distinct()
+        .prefetch_related("memberships")
+    )
+
+
+def audit_event_list(*, actor: Actor) -> QuerySet[AuditEvent]:
+    """The audit log, for administrators only (others: nothing)."""
+    if not permissions.can_view_audit_log(actor):
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.all()
+
+
 def team_supervisors(*, team: Team) -> QuerySet[User]:
     return User.objects.filter(memberships__team=team, memberships__is_supervisor=True, is_active=True)
 
@@ -35,7 +63,9 @@ def user_teams(*, user: User) -> QuerySet[Team]:
     return Team.objects.filter(memberships__user=user, is_active=True)
 
 
-def notification_list(*, actor: User) -> QuerySet[Notification]:
+def notification_list(*, actor: Actor) -> QuerySet[Notification]:
+    if not permissions.is_active_user(actor):
+        return Notification.objects.none()
     return Notification.objects.filter(recipient=actor).order_by("-created_at", "-id")
 
 

@@ -158,7 +158,7 @@ def _decide(*, actor: User, request: ApprovalRequest, status: str, note: str) ->
         raise NotAllowed("You cannot decide your own request.")
     note = redact_text((note or "").strip())
     if status == ApprovalRequest.Status.REJECTED and not note:
-        raise ValidationError({"decision_note": ["Say why you reject it: the agent tells the customer."]})
+        raise ValidationError({"note": ["Say why you reject it: the agent tells the customer."]})
     if not permissions.can_decide_approval(actor, request):
         if request.status == ApprovalRequest.Status.PENDING and permissions.can_decide_approval(
             actor, request, ignoring_amount=True

@@ -411,6 +411,8 @@ SPECTACULAR_SETTINGS = {
         "SurveyAnswerChannelEnum": "quality.models.POSTED_CHANNELS",
         "CampaignOutcomeEnum": "outbound.models.Outcome",
         "AgentStateStateEnum": "agents.models.AgentState",
+        "ScriptStepKindEnum": "knowledge.models.StepKind",
+        "ArticleKindEnum": "knowledge.models.Article.Kind",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }

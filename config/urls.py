@@ -37,3 +37,7 @@ urlpatterns = [
 
 # The last resort for an exception nothing handled: a database that does not answer is a 503.
 handler500 = "config.views.server_error"
+# JSON under /api/ for what no API view answered (an unknown path above all), pages elsewhere.
+handler400 = "config.views.bad_request"
+handler403 = "config.views.permission_denied"
+handler404 = "config.views.page_not_found"

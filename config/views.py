@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.views import defaults as django_defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -29,6 +30,38 @@ def readyz(request: HttpRequest) -> JsonResponse:
         "checks": {c.name: {"ok": c.ok, "detail": c.detail} for c in checks},
     }
     return JsonResponse(body, status=200 if not down else 503)
+
+
+# Django's own answers for requests no view took (an unknown path, a body it could not read, a CSRF refusal):
+# JSON under /api/, like every API error (config.api.exceptions), the styled page elsewhere.
+API_ERRORS = {
+    400: ("invalid", "The request could not be read."),
+    403: ("permission_denied", "You do not have permission to perform this action."),
+    404: ("not_found", "Nothing is at this address: see /api/docs/ for the API's paths."),
+}
+
+
+def _api_error(status: int) -> JsonResponse:
+    code, message = API_ERRORS[status]
+    return JsonResponse({"code": code, "message": message, "details": {}}, status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return _api_error(400)
+    return django_defaults.bad_request(request, exception)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return _api_error(403)
+    return django_defaults.permission_denied(request, exception)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return _api_error(404)
+    return django_defaults.page_not_found(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -69,6 +69,10 @@ def _flagged_notes() -> Any:
     return Prefetch("notes", queryset=notes, to_attr="flagged_notes")
 
 
+def organization_list(*, actor: Actor) -> QuerySet[Organization]:
+    return Organization.objects.filter(program_id__in=served_program_ids(actor))
+
+
 def customer_list(*, actor: Actor) -> QuerySet[Customer]:
     return Customer.objects.filter(
         program_id__in=served_program_ids(actor), erased_at__isnull=True, merged_into__isnull=True

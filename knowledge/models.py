@@ -15,6 +15,14 @@ from agents.models import Program, TimeStamped
 LANGUAGES = [("en", "English"), ("es", "Spanish"), ("fr", "French"), ("de", "German")]
 
 
+class StepKind(models.TextChoices):
+    """A script step: words to say, something to check, or a branch ("if the customer...")."""
+
+    SAY = "say", "Say"
+    CHECK = "check", "Check"
+    BRANCH = "branch", "Branch"
+
+
 class Article(TimeStamped):
     """What agents read: the live (published) content. Work in progress lives in ``ArticleDraft``."""
 

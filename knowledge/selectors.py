@@ -12,7 +12,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from agents.permissions import Actor, can_edit_knowledge, served_program_ids
-from knowledge.models import LANGUAGES, Article, ArticleVersion, ScriptRun, SearchLog
+from knowledge import permissions
+from knowledge.models import LANGUAGES, Article, ArticleDraft, ArticleVersion, ScriptRun, SearchLog
 
 WORD = re.compile(r"[\w'-]+", re.UNICODE)
 EXCLUDED = re.compile(r"(?:^|\s)-([\w']+)", re.UNICODE)
@@ -272,6 +273,13 @@ def article_topics(*, actor: Actor) -> list[str]:
     return list(
         article_list(actor=actor).exclude(topic="").order_by("topic").values_list("topic", flat=True).distinct()
     )
+
+
+def article_draft(*, actor: Actor, article: Article) -> ArticleDraft | None:
+    """The article's working copy, for knowledge managers (and admins) only."""
+    if not permissions.can_edit_article(actor, article):
+        return None
+    return ArticleDraft.objects.filter(article=article).select_related("author").first()
 
 
 def article_versions(*, article: Article) -> QuerySet[ArticleVersion]:

@@ -180,6 +180,11 @@ def customers_by_ticket_number(*, query: str, customers: QuerySet[Any], limit: i
     return [(customers.filter(tickets__number=number).values_list("pk", flat=True)[:limit], 100, "ticket")]
 
 
+def categories_of(*, actor: Actor) -> QuerySet[Category]:
+    """The categories of the actor's programs."""
+    return Category.objects.filter(program_id__in=served_program_ids(actor))
+
+
 def category_list(*, program: Any) -> QuerySet[Category]:
     return Category.objects.filter(program=program).order_by("name")
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from agents.models import AgentState
+from agents.models import AgentState, AuditEvent, Notification, Team, User
 from config.api.fields import AwareDateTimeField
 
 
@@ -14,3 +14,46 @@ class AgentStateSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=40)
     since = serializers.DateTimeField(read_only=True)
     at = AwareDateTimeField(required=False, write_only=True, help_text="When the change happened (default: now)")
+
+
+class TeamSerializer(serializers.ModelSerializer):
+    programs: serializers.PrimaryKeyRelatedField[Team] = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Team
+        fields = ["id", "name", "slug", "programs", "languages", "skills", "is_active"]
+        read_only_fields = fields
+
+
+class UserSerializer(serializers.ModelSerializer):
+    teams = serializers.SerializerMethodField(help_text="The ids of the teams the user sits on.")
+
+    class Meta:
+        model = User
+        fields = [
+            "id", "username", "first_name", "last_name", "role", "time_zone", "languages", "skills", "extension",
+            "teams", "is_active",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_teams(self, user: User) -> list[int]:
+        return sorted(membership.team_id for membership in user.memberships.all())
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditEvent
+        fields = ["id", "at", "actor", "actor_label", "action", "object_type", "object_id", "program", "ip_address",
+                  "data"]  # fmt: skip
+        read_only_fields = fields
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "created_at", "kind", "title", "body", "url", "read_at"]
+        read_only_fields = fields
+
+
+class MarkedReadSerializer(serializers.Serializer):
+    marked = serializers.IntegerField(help_text="How many were unread.")

@@ -4,18 +4,35 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from agents.api.serializers import AgentStateSerializer
+from agents.api.serializers import (
+    AgentStateSerializer,
+    AuditEventSerializer,
+    MarkedReadSerializer,
+    NotificationSerializer,
+    TeamSerializer,
+    UserSerializer,
+)
 from agents.http import api_actor
-from agents.models import AgentState, AgentStateSpan, User
-from agents.selectors import agent_state_current, agent_watched
-from agents.services import agent_state_set
+from agents.models import AgentState, AgentStateSpan, AuditEvent, Notification, Team, User
+from agents.selectors import (
+    agent_state_current,
+    agent_watched,
+    audit_event_list,
+    notification_list,
+    team_list,
+    user_list,
+)
+from agents.services import agent_state_set, notification_mark_all_read, notification_mark_read
+from config.api.pagination import FollowingPagination
 
 
 def _body(agent: User, span: AgentStateSpan | None) -> dict[str, Any]:
@@ -61,3 +78,74 @@ class AgentStateView(APIView):
             at=data.get("at"),
         )
         return Response(AgentStateSerializer(_body(agent, span)).data, status=status.HTTP_200_OK)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Teams of your programs (languages and skills route work to them)"),
+    retrieve=extend_schema(summary="A team"),
+)
+class TeamViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = TeamSerializer
+    ordering_fields = ["name", "id"]
+    ordering = ["name", "id"]
+
+    def get_queryset(self) -> QuerySet[Team]:
+        return team_list(actor=self.request.user).prefetch_related("programs")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="People of your programs (for assigning work and reading reports)"),
+    retrieve=extend_schema(summary="A person"),
+)
+class UserViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = UserSerializer
+    filterset_fields = {"role": ["exact"], "is_active": ["exact"]}
+    ordering_fields = ["username", "id"]
+    ordering = ["username", "id"]
+
+    def get_queryset(self) -> QuerySet[User]:
+        return user_list(actor=self.request.user)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The audit log, oldest first (administrators; a SIEM follows `next` from where it stopped)",
+        description="Keyset pages, oldest first. `next` is always given: keep the last one and ask it again "
+        "later for only what happened since.",
+    ),
+    retrieve=extend_schema(summary="An audit event"),
+)
+class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = AuditEventSerializer
+    pagination_class = FollowingPagination
+    filterset_fields = {"action": ["exact"], "program": ["exact"], "at": ["gte", "lte"], "object_type": ["exact"]}
+    ordering_fields = ["at", "id"]
+    ordering = ["at", "id"]
+
+    def get_queryset(self) -> QuerySet[AuditEvent]:
+        return audit_event_list(actor=self.request.user)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Your notifications, newest first"),
+    retrieve=extend_schema(summary="One of your notifications"),
+)
+class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = NotificationSerializer
+    filterset_fields = {"read_at": ["isnull"], "kind": ["exact"]}
+    ordering_fields = ["created_at", "id"]
+    ordering = ["-created_at", "-id"]
+
+    def get_queryset(self) -> QuerySet[Notification]:
+        return notification_list(actor=self.request.user)
+
+    @extend_schema(summary="Mark it read", request=None, responses=NotificationSerializer)
+    @action(detail=True, methods=["post"])
+    def read(self, request: Request, pk: str | None = None) -> Response:
+        notification = notification_mark_read(notification=self.get_object(), actor=api_actor(request))
+        return Response(NotificationSerializer(notification).data)
+
+    @extend_schema(summary="Mark every one read", request=None, responses={200: MarkedReadSerializer})
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request: Request) -> Response:
+        return Response({"marked": notification_mark_all_read(actor=api_actor(request))})

@@ -27,7 +27,11 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"], name="agents_audit_object_idx")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="agents_audit_object_idx"),
+            # The API's keyset pages (a SIEM following the log): each page an index range.
+            models.Index(fields=["at", "id"], name="agents_audit_at_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action}"

@@ -40,6 +40,18 @@ def _message(exc: exceptions.APIException, details: dict[str, Any]) -> str:
     return str(detail)
 
 
+def _request_names(context: dict[str, Any]) -> dict[str, str]:
+    """The view's serializer fields whose model field (``source``) has another name: source -> request name."""
+    view = context.get("view")
+    if view is None or not hasattr(view, "get_serializer"):
+        return {}
+    try:
+        fields = view.get_serializer().fields
+    except (AssertionError, AttributeError, TypeError, KeyError):
+        return {}  # a view without one serializer (an action of its own): nothing to rename
+    return {field.source: name for name, field in fields.items() if field.source not in (name, "*")}
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
         exc = exc.as_api_exception()
@@ -63,6 +75,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return None
     assert isinstance(exc, exceptions.APIException)
     details = _details(exc.detail) if isinstance(exc, exceptions.ValidationError) else {}
+    if details:
+        # A service names the model's field; the caller sent the serializer's name for it (``source=``).
+        names = _request_names(context)
+        details = {names.get(key, key): value for key, value in details.items()}
     codes = exc.get_codes()
     code = codes if isinstance(codes, str) else ("invalid" if response.status_code == 400 else "error")
     response.data = {"code": code, "message": _message(exc, details), "details": details}

@@ -144,3 +144,18 @@ class KeysetPagination(pagination.BasePagination):
             return (str(value), int(pk)), bool(backwards)
         except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
             raise ValidationError({self.cursor_query_param: [FOREIGN_CURSOR]}) from None
+
+
+class FollowingPagination(KeysetPagination):
+    """A keyset list that grows at its end and is read by following it (the audit log, for a SIEM): ``next``
+    is always given, after the last row of the page, or (on an empty page) where the reader already was, so
+    asking the last ``next`` again later answers only what happened since."""
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any] | Sequence[Any], request: Request, view: Any = None
+    ) -> list[Any]:
+        page = super().paginate_queryset(queryset, request, view)
+        after, backwards = self._decode(request.query_params.get(self.cursor_query_param))
+        if self.next_after is None and not backwards:
+            self.next_after = self._position(page[-1]) if page else after
+        return page

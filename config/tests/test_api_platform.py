@@ -242,11 +242,12 @@ def _out_of_scope_objects(world) -> dict[str, int]:
     """One object of program B per resource: an agent of program A must get 404 for each."""
     from decimal import Decimal
 
+    from agents.models import AuditEvent, Notification
     from approvals.models import ApprovalRequest
-    from crm.models import DoNotCallEntry, WrapUpCode
+    from crm.models import DoNotCallEntry, Organization, WrapUpCode
     from crm.tests.factories import CallFactory
     from knowledge.models import Article
-    from tickets.models import FollowUp
+    from tickets.models import Category, FollowUp
     from tickets.services.tickets import ticket_create
 
     customer = customer_with_phone(world.program_b, "+442079460000")
@@ -282,6 +283,12 @@ def _out_of_scope_objects(world) -> dict[str, int]:
         "campaign": _campaign_of_program_b(world),
         "dnc": DoNotCallEntry.objects.create(program=world.program_b, number="+442079460001", source="client").pk,
         "agent": world.agent_b.username,  # agents/<username>/state/: another program's agent
+        "user": world.agent_b.pk,
+        "team": world.team_b.pk,
+        "organization": Organization.objects.create(program=world.program_b, name="B Ltd").pk,
+        "category": Category.objects.create(program=world.program_b, name="B only").pk,
+        "audit-event": AuditEvent.objects.create(action="b.only", actor_label="b", program=world.program_b).pk,
+        "notification": Notification.objects.create(recipient=world.agent_b, kind="b", title="B only").pk,
         "metrics": 0,  # no id: scoped rows (reports/tests/test_metrics.py)
     }
 
@@ -296,7 +303,8 @@ def test_authorization_matrix_covers_every_api_route(world):
         basename = name.rsplit("-", 1)[0] if "-" in name else name
         for suffix in ("-list", "-detail", "-lookup", "-search", "-timeline", "-notes", "-comments", "-versions",
                        "-approve", "-reject", "-cancel", "-mark-applied", "-erasure", "-events",
-                       "-state", "-export", "-consents", "-contacts", "-next", "-outcome"):  # fmt: skip
+                       "-state", "-export", "-consents", "-contacts", "-next", "-outcome", "-merge", "-draft",
+                       "-submit", "-publish", "-send-back", "-archive", "-read", "-read-all"):  # fmt: skip
             if name.endswith(suffix):
                 basename = name[: -len(suffix)]
         if basename not in objects:
@@ -323,3 +331,20 @@ def test_out_of_range_filter_values_are_400_not_500(world, integrator_token):
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
     assert client.get("/api/v1/articles/search/?q=a%00b").status_code == 400
+
+
+def test_every_error_under_the_api_is_json(world, integrator_token):
+    """Whatever answers, a view of ours or Django itself: {"code", "message", "details"}, never an HTML page
+    (429 and 413 above; 503 in config/tests/test_outages.py)."""
+    client = bearer(integrator_token)
+    answers = {
+        404: [client.get("/api/v1/no-such-thing/"), client.get("/api/nothing"), client.get("/api/v1/customers/0/")],
+        405: [client.delete("/api/v1/customers/")],
+        415: [client.post("/api/v1/customers/", "name=x", content_type="text/plain")],
+        401: [APIClient().get("/api/v1/customers/")],
+    }
+    for status, responses in answers.items():
+        for response in responses:
+            assert response.status_code == status, response.content[:200]
+            assert response["Content-Type"].startswith("application/json")
+            assert set(response.json()) >= {"code", "message"}

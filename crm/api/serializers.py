@@ -26,6 +26,7 @@ from crm.models import (
     DoNotCallEntry,
     Note,
     NoteFlag,
+    Organization,
     WrapUpCode,
 )
 from crm.permissions import can_hear_call_recording
@@ -316,3 +317,10 @@ class DoNotCallEntrySerializer(serializers.ModelSerializer):
         request = input_request(self)
         if request is not None and getattr(request, "user", None) is not None:
             scope_related(self, program=program_list(actor=request.user))
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = ["id", "created_at", "updated_at", "program", "name"]
+        read_only_fields = fields

@@ -37,10 +37,11 @@ from crm.api.serializers import (
     MergeInputSerializer,
     MergeResultSerializer,
     NoteSerializer,
+    OrganizationSerializer,
     TimelineEntrySerializer,
     WrapUpCodeSerializer,
 )
-from crm.models import Call, Customer, DoNotCallEntry, WrapUpCode
+from crm.models import Call, Customer, DoNotCallEntry, Organization, WrapUpCode
 from crm.services.calls import call_log_create, call_log_update, call_upsert
 from crm.services.customers import (
     EmailInput,
@@ -441,3 +442,18 @@ class DoNotCallViewSet(
 
     def perform_destroy(self, instance: DoNotCallEntry) -> None:
         do_not_call_remove(actor=api_actor(self.request), entry=instance)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Organizations of your programs (the companies customers belong to)"),
+    retrieve=extend_schema(summary="An organization"),
+)
+class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = OrganizationSerializer
+    pagination_class = KeysetPagination
+    filterset_fields = {"program": ["exact"], "name": ["exact", "icontains"], "updated_at": ["gte", "lte"]}
+    ordering_fields = ["name", "updated_at", "id"]
+    ordering = ["name", "id"]
+
+    def get_queryset(self) -> QuerySet[Organization]:
+        return selectors.organization_list(actor=self.request.user)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from agents.models import User
-from knowledge.models import Article, ArticleVersion
+from knowledge.models import LANGUAGES, Article, ArticleDraft, ArticleVersion, StepKind
 
 
 class ArticleSerializer(serializers.ModelSerializer):
@@ -63,3 +63,48 @@ class ArticleVersionSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+
+
+class StepSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=StepKind.choices, default=StepKind.SAY)
+    text = serializers.CharField(max_length=2000)
+
+
+class ArticleInputSerializer(serializers.Serializer):
+    """A new article (a draft that another knowledge manager reviews before it is published)."""
+
+    title = serializers.CharField(max_length=200)
+    summary = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    body = serializers.CharField(max_length=200_000, required=False, allow_blank=True, help_text="Markdown.")
+    kind = serializers.ChoiceField(choices=Article.Kind.choices, default=Article.Kind.ARTICLE)
+    steps = StepSerializer(many=True, required=False, help_text="Scripts: the steps in order.")
+    language = serializers.ChoiceField(choices=LANGUAGES, default="en")
+    audience = serializers.ChoiceField(choices=Article.Audience.choices, default=Article.Audience.INTERNAL)
+    topic = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    tags = serializers.ListField(child=serializers.CharField(max_length=40), required=False, max_length=50)
+    program = serializers.IntegerField(required=False, allow_null=True, help_text="Empty: every program.")
+    category = serializers.IntegerField(required=False, allow_null=True)
+
+
+class ArticleEditSerializer(serializers.Serializer):
+    """A change to the working copy; the live article stays as it is until the change is published."""
+
+    title = serializers.CharField(max_length=200)
+    summary = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    body = serializers.CharField(max_length=200_000, required=False, allow_blank=True)
+    steps = StepSerializer(many=True, required=False)
+    change_note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class ArticleDraftSerializer(serializers.ModelSerializer):
+    author: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ArticleDraft
+        fields = ["id", "updated_at", "title", "summary", "body", "steps", "change_note", "author", "state",
+                  "review_comment"]  # fmt: skip
+        read_only_fields = fields
+
+
+class SendBackSerializer(serializers.Serializer):
+    comment = serializers.CharField(max_length=10_000, help_text="What the author should change.")

@@ -17,9 +17,16 @@ from agents.services import audit_record, notification_send
 from config.errors import InvalidTransition, NotAllowed
 from config.redaction import redact_text, refuse_card
 from knowledge import permissions
-from knowledge.models import TRANSITIONS, Article, ArticleDraft, ArticleUse, ArticleVersion, Feedback, ScriptRun
-
-STEP_KINDS = {"say", "check", "branch"}
+from knowledge.models import (
+    TRANSITIONS,
+    Article,
+    ArticleDraft,
+    ArticleUse,
+    ArticleVersion,
+    Feedback,
+    ScriptRun,
+    StepKind,
+)
 
 
 def _clean_steps(steps: list[dict[str, Any]] | None) -> list[dict[str, str]]:
@@ -29,7 +36,7 @@ def _clean_steps(steps: list[dict[str, Any]] | None) -> list[dict[str, str]]:
         if not text:
             continue
         kind = step.get("kind", "say")
-        if kind not in STEP_KINDS:
+        if kind not in StepKind.values:
             raise ValidationError({"steps": [f"Step {index + 1}: kind must be say, check or branch."]})
         cleaned.append({"id": str(step.get("id") or f"s{index + 1}"), "kind": kind, "text": text})
     return cleaned

@@ -9,7 +9,7 @@ from rest_framework import serializers
 from agents.models import User
 from config.api.fields import AwareDateTimeField, input_request, scope_related
 from crm.selectors import customer_list
-from tickets.models import Channel, Comment, FollowUp, Priority, Ticket
+from tickets.models import Category, Channel, Comment, FollowUp, Priority, Ticket
 from tickets.selectors import ticket_list
 
 
@@ -135,3 +135,10 @@ class FollowUpStatusSerializer(serializers.Serializer):
             "required": "Set status to done or cancelled.",
         },
     )
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["id", "program", "name", "team", "skills"]
+        read_only_fields = fields

@@ -19,6 +19,7 @@ from config.api.pagination import SEARCH_RESULTS, KeysetPagination, search_page
 from crm.selectors import call_get, customer_ref
 from tickets import selectors
 from tickets.api.serializers import (
+    CategorySerializer,
     CommentSerializer,
     FollowUpSerializer,
     FollowUpStatusSerializer,
@@ -26,7 +27,7 @@ from tickets.api.serializers import (
     TicketSerializer,
     TicketUpdateSerializer,
 )
-from tickets.models import FollowUp, Ticket
+from tickets.models import Category, FollowUp, Ticket
 from tickets.services import follow_ups as follow_up_services
 from tickets.services import tickets as services
 
@@ -226,3 +227,17 @@ class FollowUpViewSet(
         if follow_up is None:
             raise Http404
         return follow_up
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Ticket categories of your programs (each routes to its team, needing its skills)"),
+    retrieve=extend_schema(summary="A category"),
+)
+class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = CategorySerializer
+    filterset_fields = {"program": ["exact"], "team": ["exact"]}
+    ordering_fields = ["name", "id"]
+    ordering = ["name", "id"]
+
+    def get_queryset(self) -> QuerySet[Category]:
+        return selectors.categories_of(actor=self.request.user)
