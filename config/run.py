@@ -167,10 +167,12 @@ def main() -> int:
         restarts: dict[str, list[float]] = {name: [] for name in commands}
         url = f"http://{HOST}:{PORT}/"
         if _wait_for_web(url + "healthz", processes):
+            # Last, once the worker has reported in (/readyz), so its own start-up lines do not bury it.
+            if not _wait_for_web(url + "readyz", processes, timeout=90):
+                _say("the worker has not reported in yet: background jobs may lag (see /readyz)")
             _say(f"Switchboard is running: {url}")
-            _say("demo logins, password switchboard-demo:")
-            _say("  agent, supervisor, manager, knowledge_manager, admin, agent_b")
-            _say("  integrator is an API service account: .venv/bin/python manage.py create_api_token integrator")
+            _manage(env, "demo_logins")
+            _say("the integrator signs in with a token only: .venv/bin/python manage.py create_api_token integrator")
             _say(f"push server (screen pops, the call bar): ws://{HOST}:{PUSH_PORT}/ws/push/")
             _say(f"API docs: {url}api/docs/   ·   Ctrl-C stops everything")
         else:

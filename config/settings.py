@@ -424,13 +424,19 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     # Card numbers and CVVs never reach a log line, whoever logs them.
-    "filters": {"redact": {"()": "config.redaction.RedactingFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
+    "filters": {
+        "redact": {"()": "config.redaction.RedactingFilter"},
+        # config/logs.py: a 403/404 is one line without a traceback; the heartbeat's lines only at DEBUG.
+        "expected_refusals": {"()": "config.logs.ExpectedRefusals"},
+        "routine": {"()": "config.logs.RoutineAtDebug"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact", "routine"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         # runserver's request log: through the redaction filter like every other line.
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["expected_refusals"]},
         # pgserver announces every process exit at INFO; only its problems matter.
         "pgserver": {"level": "WARNING"},
     },

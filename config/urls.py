@@ -19,6 +19,8 @@ api_v1 = [
 urlpatterns = [
     path("", include("crm.workspace_urls")),
     path("healthz", views.healthz, name="healthz"),
+    # Browsers and bookmarks that ask for the classic address get the app's icon.
+    path("favicon.ico", views.favicon, name="favicon"),
     path("readyz", views.readyz, name="readyz"),
     path("", include("agents.auth_urls")),
     path("", include("crm.urls")),

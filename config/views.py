@@ -2,13 +2,20 @@ import sys
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.views import defaults as django_defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from config import health
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """The classic address browsers and bookmarks ask for: the app's icon (hashed in production)."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 @never_cache

@@ -136,7 +136,8 @@ def ticket_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "comments": selectors.ticket_comments(ticket=ticket),
         "calls": call_list_for_ticket(actor=request.user, ticket_id=ticket.pk),
         "follow_ups": selectors.ticket_follow_ups(ticket=ticket),
-        "transitions": sorted(TRANSITIONS[ticket.status]),
+        # The control shows the status now, then only the moves the state machine allows (workflow order).
+        "transitions": TRANSITIONS[ticket.status],
         "transfer_teams": selectors.ticket_transfer_teams(ticket=ticket),
         "assignable": (
             selectors.ticket_assignable_users(ticket=ticket)
@@ -148,7 +149,7 @@ def ticket_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "follow_up_form": FollowUpForm(),
         "panels": panels_from("ticket_panels", ticket=ticket, actor=request.user),
         "now": timezone.now(),
-        "status_labels": dict(Ticket.Status.choices),
+        "status_choices": Ticket.Status.choices,
     }
     return render(request, "tickets/ticket_detail.html", context)
 

@@ -114,7 +114,11 @@ def test_make_run_serves_the_product_and_ctrl_c_stops_everything(run_database, s
     try:
         assert _wait_for_line(proc, r"Ctrl-C stops everything", output, timeout=240), "".join(output[-40:])
         assert any("Switchboard is running" in line for line in output)
-        assert any("agent, supervisor, manager" in line for line in output), "demo logins are not printed"
+        from agents.demo import USERS
+
+        logins = "".join(output[next(i for i, line in enumerate(output) if "Switchboard is running" in line) :])
+        missing = [username for username, *_ in USERS if f"  {username} " not in logins]
+        assert missing == [], f"the banner, printed last, leaves out {missing}"
         base = f"http://127.0.0.1:{port}"
         with urllib.request.urlopen(f"{base}/accounts/login/", timeout=10) as response:  # noqa: S310 - loopback
             assert response.status == 200

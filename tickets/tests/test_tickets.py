@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -201,3 +202,12 @@ def test_ticket_page_renders_with_history(client, world):
     page = client.get(reverse("tickets:ticket_detail", args=[ticket.pk])).content.decode()
     assert "Reply sent" in page
     assert 'data-event="created"' in page
+
+
+def test_the_status_control_shows_the_status_now_and_only_the_allowed_moves(client, world):
+    ticket = ticket_transition(actor=world.agent, ticket=_ticket(world), status="resolved")
+    client.force_login(world.agent)
+    page = client.get(reverse("tickets:ticket_detail", args=[ticket.pk])).content.decode()
+    control = page[page.index('<select id="status"') : page.index("</select>", page.index('<select id="status"'))]
+    options = re.findall(r'<option value="(\w+)"( selected)?', control)
+    assert options == [("resolved", " selected"), ("open", ""), ("closed", "")]

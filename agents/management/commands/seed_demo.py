@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from agents.demo import DEMO_PASSWORD, demo_logins
+from agents.management.commands.demo_logins import write_demo_logins
 from agents.models import User
 
 
@@ -55,6 +55,4 @@ class Command(BaseCommand):
             if hasattr(module, "finish"):
                 module.finish(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f}s."))
-        self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
-        for username, role in demo_logins():
-            self.stdout.write(f"  {username:<22} {role}")
+        write_demo_logins(self.stdout.write)
