@@ -136,8 +136,12 @@ class CustomerViewSet(
             )
 
     def get_object(self) -> Customer:
+        """The customer of a detail route, in the access log once per request (an update reads it up to three
+        times: the If-Match check, the change, the new ETag)."""
         customer = super().get_object()
-        customers_access_record(customers=[customer], actor=api_actor(self.request))
+        if not getattr(self, "_access_logged", False):
+            customers_access_record(customers=[customer], actor=api_actor(self.request))
+            self._access_logged = True
         return customer
 
     @extend_schema(

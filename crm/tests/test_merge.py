@@ -200,3 +200,9 @@ def test_the_api_merges_answers_301_for_the_old_id_and_logs_every_read(world, pa
     api.get(f"/api/v1/customers/{survivor.pk}/timeline/")
     reads = list(CustomerAccess.objects.filter(user=world.supervisor).values_list("customer_id", "via"))
     assert reads == [(survivor.pk, "api")] * 5
+    # A conditional update opens the record once, however often the view reads it.
+    etag = api.get(f"/api/v1/customers/{survivor.pk}/")["ETag"]
+    CustomerAccess.objects.all().delete()
+    assert api.patch(f"/api/v1/customers/{survivor.pk}/", {"vip": True}, format="json",
+                     HTTP_IF_MATCH=etag).status_code == 200  # fmt: skip
+    assert CustomerAccess.objects.count() == 1
