@@ -59,6 +59,16 @@ def team_supervisors(*, team: Team) -> QuerySet[User]:
     return User.objects.filter(memberships__team=team, memberships__is_supervisor=True, is_active=True)
 
 
+def knowledge_reviewers(*, program_id: int | None, author_id: int | None) -> QuerySet[User]:
+    """Who may review a knowledge draft: the other active knowledge managers (of its program, if it has one)."""
+    users = User.objects.filter(is_active=True, role=Role.KNOWLEDGE_MANAGER)
+    if author_id is not None:
+        users = users.exclude(pk=author_id)
+    if program_id is not None:
+        users = users.filter(Q(programs=program_id) | Q(memberships__team__programs=program_id)).distinct()
+    return users.order_by("pk")
+
+
 def user_teams(*, user: User) -> QuerySet[Team]:
     return Team.objects.filter(memberships__user=user, is_active=True)
 

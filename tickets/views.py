@@ -51,6 +51,8 @@ def ticket_list(request: AuthenticatedRequest) -> HttpResponse:
     counts = selectors.ticket_queue_counts(actor=request.user, teams=teams)
     total = counts.open.get(team.pk, 0) if team else counts.mine
     page = CountedPaginator(tickets, PAGE_SIZE, count=total).get_page(request.GET.get("page"))
+    if request.htmx:  # the list refreshing itself
+        return render(request, "tickets/_ticket_rows.html", {"tickets": page.object_list, "now": timezone.now()})
     return render(
         request,
         "tickets/ticket_list.html",

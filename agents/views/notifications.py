@@ -19,7 +19,8 @@ PAGE_SIZE = 25
 @require_GET
 def notification_list(request: AuthenticatedRequest) -> HttpResponse:
     page = Paginator(selectors.notification_list(actor=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "agents/notifications/list.html", {"page": page})
+    template = "agents/notifications/_list.html" if request.htmx else "agents/notifications/list.html"
+    return render(request, template, {"page": page})
 
 
 @login_required

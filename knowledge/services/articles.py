@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from agents.models import User
+from agents.selectors import knowledge_reviewers
 from agents.services import audit_record, notification_send
 from config.errors import InvalidTransition, NotAllowed
 from config.redaction import redact_text, refuse_card
@@ -152,6 +153,14 @@ def article_submit(*, actor: User, article: Article) -> Article:
         if article.status == Article.Status.DRAFT:
             article.status = Article.Status.IN_REVIEW
             article.save(update_fields=["status", "updated_at"])
+    for reviewer in knowledge_reviewers(program_id=article.program_id, author_id=draft.author_id):
+        notification_send(
+            recipient=reviewer,
+            kind="knowledge.review_requested",
+            title=f"Waiting for your review: {draft.title}",
+            body=draft.change_note,
+            url=f"/kb/{article.slug}/",
+        )
     return article
 
 
@@ -210,8 +219,17 @@ def article_publish(*, actor: User, article: Article) -> ArticleVersion:
         locked.published_at = now
         locked.review_due = (now + timedelta(days=settings.KNOWLEDGE_REVIEW_DAYS)).date()
         locked.save()
+        author_id = draft.author_id
         draft.delete()
         audit_record(action="article.publish", actor=actor, obj=locked, data={"version": number})
+    if version.author is not None and author_id != actor.pk:
+        notification_send(
+            recipient=version.author,
+            kind="knowledge.published",
+            title=f"Published: {locked.title} (version {number})",
+            body=f"Reviewed and published by {actor.get_full_name() or actor.username}.",
+            url=f"/kb/{locked.slug}/",
+        )
     return version
 
 

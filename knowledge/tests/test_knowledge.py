@@ -94,6 +94,25 @@ def test_send_back_needs_a_comment_and_notifies_the_author(world, reviewer):
     assert Notification.objects.filter(recipient=world.knowledge_manager, kind="knowledge.sent_back").exists()
 
 
+def test_reviewers_of_the_program_are_told_a_draft_waits_and_the_author_when_it_is_published(world, reviewer):
+    reviewer.programs.add(world.program_a)
+    elsewhere = make_user(Role.KNOWLEDGE_MANAGER)
+    elsewhere.programs.add(world.program_b)
+    article = article_create(actor=world.knowledge_manager, title="Oven repairs", body="Book", program=world.program_a)
+    article_submit(actor=world.knowledge_manager, article=article)
+    article_submit(actor=world.knowledge_manager, article=article)  # a second click tells no one twice
+
+    waiting = Notification.objects.filter(kind="knowledge.review_requested")
+    assert list(waiting.values_list("recipient", flat=True)) == [reviewer.pk]
+    assert waiting.get().url == f"/kb/{article.slug}/"
+    assert "Oven repairs" in waiting.get().title
+
+    article_publish(actor=reviewer, article=article)
+    published = Notification.objects.get(kind="knowledge.published")
+    assert published.recipient == world.knowledge_manager
+    assert "version 1" in published.title
+
+
 def test_new_revision_keeps_published_content_live_until_published(world, reviewer):
     article = publish(world, reviewer, title="Hours", body="Open 8 to 8")
     article_edit(actor=world.knowledge_manager, article=article, title="Hours", body="Open 7 to 9")

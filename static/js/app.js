@@ -27,7 +27,10 @@ function switchboardShowMessage(text, level) {
   list.appendChild(item);
   box.replaceChildren(list);
 }
-document.addEventListener("switchboard:error", function (event) { switchboardShowMessage(event.detail.message, "error"); });
+document.addEventListener("switchboard:error", function (event) {
+  switchboardShowMessage(event.detail.message, "error");
+  switchboardShowErrorAt(event.target, event.detail.message);
+});
 document.addEventListener("switchboard:notice", function (event) { switchboardShowMessage(event.detail.message, "success"); });
 
 // Ctrl+Enter (Cmd+Enter) in a form marked data-ctrl-enter submits it: agents type notes while talking.
@@ -324,5 +327,110 @@ function switchboardAnnounce(text) {
     const list = event.target.closest("[data-canned-target]");
     const first = list.querySelector("[data-canned]:not([hidden]) [data-insert]");
     if (first) insert(list, first.getAttribute("data-insert"));
+  });
+})();
+
+// --- Live lists ([data-live]: the approval queue, the team queue, notifications, the floor). A refresh updates
+// rows in place by their data-key and never touches a row the user is working in: one holding the focus, or a
+// control whose value the user changed (a half-typed reason, a ticked box). Such a row stays as it is; if it has
+// left the list meanwhile, it is marked so rather than taken away from under the user.
+(function () {
+  "use strict";
+  function changed(control) {
+    if (control.type === "hidden") return false;
+    if (control.type === "checkbox" || control.type === "radio") return control.checked !== control.defaultChecked;
+    if (control.tagName === "SELECT") return Array.from(control.options).some(function (o) { return o.selected !== o.defaultSelected; });
+    return control.value !== control.defaultValue;
+  }
+  function inUse(row) {
+    return row.contains(document.activeElement) || Array.from(row.querySelectorAll("input, textarea, select")).some(changed);
+  }
+  function merge(target, fresh) {
+    const kept = Array.from(target.querySelectorAll("[data-key]")).filter(inUse);
+    if (!kept.length) {
+      target.replaceChildren(fresh);
+      htmx.process(target);
+      return;
+    }
+    const parent = kept[0].parentElement;
+    const keptByKey = new Map(kept.map(function (row) { return [row.getAttribute("data-key"), row]; }));
+    Array.from(parent.children).forEach(function (row) { if (!keptByKey.has(row.getAttribute("data-key"))) row.remove(); });
+    const wanted = Array.from(fresh.querySelectorAll("[data-key]")).filter(function (row) { return row.parentElement && row.parentElement.tagName === parent.tagName; });
+    const present = new Set(wanted.map(function (row) { return row.getAttribute("data-key"); }));
+    keptByKey.forEach(function (row, key) {
+      if (!present.has(key)) { row.classList.add("row-gone"); row.setAttribute("title", "No longer in this list"); }
+    });
+    // Kept rows never move (moving an element takes its focus away); the others are placed around them.
+    let cursor = parent.firstElementChild;
+    wanted.forEach(function (row) {
+      const key = row.getAttribute("data-key");
+      const old = keptByKey.get(key);
+      if (old) { cursor = old.nextElementSibling; return; }
+      parent.insertBefore(row, cursor);
+      htmx.process(row);
+    });
+  }
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    const target = event.detail.target;
+    if (!target || !target.hasAttribute("data-live") || !event.detail.xhr || event.detail.xhr.status !== 200) return;
+    event.detail.shouldSwap = false;
+    const template = document.createElement("template");
+    template.innerHTML = event.detail.serverResponse;
+    merge(target, template.content);
+    target.dispatchEvent(new CustomEvent("switchboard:live-updated", { bubbles: true }));
+  });
+})();
+
+// --- Every htmx request that fails says so where the user acted (beside the form or list), not only at the top.
+// A service's refusal brings its own message (switchboard:error, above); anything else gets a plain one here.
+function switchboardShowErrorAt(elt, text) {
+  if (!elt || !elt.closest) return;
+  const anchor = elt.closest("form, [data-live], [hx-get]") || elt;
+  let note = anchor.nextElementSibling;
+  if (!note || !note.classList.contains("action-error")) {
+    note = document.createElement("p");
+    note.className = "action-error";
+    note.setAttribute("role", "alert");
+    anchor.insertAdjacentElement("afterend", note);
+  }
+  note.textContent = text;
+}
+(function () {
+  "use strict";
+  const PLAIN = {
+    403: "You may not do that. Ask a supervisor if you think you should.",
+    404: "That record is no longer there: it may have been merged, deleted or moved out of your programs.",
+    409: "Someone changed this meanwhile. Reload the page to see the latest version.",
+    429: "Too many requests at once: wait a moment and try again.",
+  };
+  function plain(status) {
+    if (PLAIN[status]) return PLAIN[status];
+    if (status >= 500) return "Something went wrong on our side (error " + status + "). Nothing was saved; try again.";
+    return "The request was refused (error " + status + ").";
+  }
+  // A form sent back with its errors (400/422, HTML) replaces the form, as a full page would show it.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    const xhr = event.detail.xhr;
+    if ((xhr.status === 400 || xhr.status === 422) && /text\/html/.test(xhr.getResponseHeader("Content-Type") || "")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+  document.addEventListener("htmx:responseError", function (event) {
+    const xhr = event.detail.xhr;
+    if (/switchboard:error/.test(xhr.getResponseHeader("HX-Trigger") || "")) return; // already said, above
+    const text = plain(xhr.status);
+    switchboardShowErrorAt(event.detail.elt, text);
+    switchboardShowMessage(text, "error");
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    switchboardShowErrorAt(event.detail.elt, "No connection to Switchboard. Check the network; nothing was saved.");
+  });
+  // The next success of the same control clears its error.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (!event.detail.successful || !event.detail.elt || !event.detail.elt.closest) return;
+    const anchor = event.detail.elt.closest("form, [data-live], [hx-get]") || event.detail.elt;
+    const note = anchor.nextElementSibling;
+    if (note && note.classList.contains("action-error")) note.remove();
   });
 })();
