@@ -9,6 +9,7 @@ from typing import Any
 from django.urls import NoReverseMatch, reverse
 
 from agents import permissions
+from agents.models import Role
 from agents.permissions import Actor
 
 
@@ -46,3 +47,22 @@ def nav_for(user: Actor) -> list[dict[str, str]]:
             continue  # the feature is not installed in this build
         items.append({"label": item.label, "url": url, "key": item.key})
     return items
+
+
+# Where each role starts after signing in: the page it works from.
+LANDING: dict[str, str] = {
+    Role.AGENT: "home",  # the workspace: search box, call bar, what is due
+    Role.SUPERVISOR: "tickets:ticket_list",  # opens on the supervisor's team queue
+    Role.MANAGER: "reports:dashboard",
+    Role.KNOWLEDGE_MANAGER: "knowledge:article_list",
+    Role.QA_REVIEWER: "quality:review_home",
+    Role.INTEGRATOR: "api-docs",
+    Role.ADMIN: "home",
+}
+
+
+def landing_url(user: Actor) -> str:
+    try:
+        return reverse(LANDING.get(getattr(user, "role", ""), "home"))
+    except NoReverseMatch:
+        return reverse("home")

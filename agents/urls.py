@@ -1,10 +1,11 @@
 from django.urls import path
 
-from agents.views import notifications, states
+from agents.views import landing, notifications, states
 
 app_name = "agents"
 
 urlpatterns = [
+    path("start/", landing.landing, name="landing"),
     path("notifications/", notifications.notification_list, name="notification_list"),
     path("notifications/badge/", notifications.notification_badge, name="notification_badge"),
     path("notifications/read-all/", notifications.notification_read_all, name="notification_read_all"),

@@ -105,7 +105,7 @@ ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 AUTH_USER_MODEL = "agents.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "agents:landing"  # each role starts where it works (agents.navigation.LANDING)
 LOGOUT_REDIRECT_URL = "login"
 
 TEMPLATES = [

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from agents.decorators import role_required
 from agents.http import AuthenticatedRequest, redirect_to_next
+from agents.models import Role
 from agents.permissions import can_use_workspace
 from agents.selectors import program_for_new_record, team_get, user_get
 from config.pages import panels_from
@@ -45,6 +46,8 @@ def ticket_list(request: AuthenticatedRequest) -> HttpResponse:
     """ "My tickets" or a team's queue (unassigned first, then by SLA due time)."""
     teams = selectors.ticket_queue_teams(actor=request.user)
     team = next((t for t in teams if str(t.pk) == request.GET.get("team")), None)
+    if team is None and "mine" not in request.GET and request.user.role == Role.SUPERVISOR and teams:
+        team = teams[0]  # a supervisor works from the team's queue; "My tickets" is one tab away
     tickets = (
         selectors.ticket_queue(actor=request.user, team=team) if team else selectors.ticket_mine(actor=request.user)
     )
