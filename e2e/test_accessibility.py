@@ -1,14 +1,19 @@
-"""Every page, for every role, passes axe-core and fits a 390 px screen (invariant 14).
+"""Every page, for every role, passes axe-core, fits a 390 px screen (invariant 14) and loads cleanly: no
+console error, no failed request (the favicon's included), no script included twice.
 
 The pages come from the URL resolver, so a new page is checked without anyone adding it here; a route
 whose parameters this file cannot fill fails the test until it learns how. axe-core is vendored and
 served by the app itself (static/vendor/axe-core), never from a CDN.
+
+Screenshots of each role's main pages (those in its menu) at 1440 and 390 px are written to
+``e2e/artifacts/screens/<role>/`` for a reviewer to look at.
 """
 
 from __future__ import annotations
 
 import re
 from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -56,6 +61,40 @@ def _fill(route: str, objects: dict[str, str]) -> tuple[str, bool]:
     return "/" + re.sub(r"<[^>]+>", "x", route), known
 
 
+SCREENS = Path(__file__).parent / "artifacts" / "screens"
+DUPLICATE_SCRIPTS = """() => {
+  const sources = Array.from(document.scripts).map(s => s.src).filter(Boolean);
+  return sources.filter((src, i) => sources.indexOf(src) !== i);
+}"""
+
+
+def _watch(page: Any, problems: list[str]) -> None:
+    """Console errors, uncaught exceptions and failed requests of whatever the page loads, as they happen.
+    A page a role may not open answers 403/404 by design: only the main document is allowed that."""
+
+    def on_console(message: Any) -> None:
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            problems.append(f"console error: {message.text}")
+
+    def on_response(response: Any) -> None:
+        if response.status >= 400 and response.request.resource_type != "document":
+            problems.append(f"{response.status} for {response.request.resource_type} {response.url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
+    page.on("response", on_response)
+    page.on("requestfailed", lambda request: problems.append(f"request failed: {request.url} {request.failure}"))
+
+
+def _screenshot(page: Any, username: str, url: str) -> None:
+    name = url.strip("/").replace("/", "-") or "home"
+    folder = SCREENS / username
+    folder.mkdir(parents=True, exist_ok=True)
+    for width, height in ((1440, 900), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
+
+
 AXE = """async () => {
   const result = await axe.run(document, { resultTypes: ["violations"] });
   return result.violations.map(v =>
@@ -63,7 +102,7 @@ AXE = """async () => {
 }"""
 
 
-def test_every_page_for_every_role_passes_axe_and_fits_390_px(browser, live_server):
+def test_every_page_for_every_role_passes_axe_fits_390_px_and_loads_cleanly(browser, live_server):
     call_command("seed_demo", "--force", stdout=StringIO())
     from agents.models import User
     from crm.models import Call, Customer
@@ -117,7 +156,10 @@ def test_every_page_for_every_role_passes_axe_and_fits_390_px(browser, live_serv
         context = browser.new_context(base_url=live_server.url, viewport={"width": 1400, "height": 900})
         context.set_default_timeout(15_000)
         page = context.new_page()
+        problems: list[str] = []
+        _watch(page, problems)
         login(page, username, DEMO_PASSWORD)
+        main_pages = set(page.locator("nav.mainnav a").evaluate_all("links => links.map(a => a.pathname)"))
         for url, known in urls:
             probe = context.request.get(url, max_redirects=0)  # the same session, without a page
             if probe.status == 405 or "text/html" not in probe.headers.get("content-type", ""):
@@ -127,6 +169,12 @@ def test_every_page_for_every_role_passes_axe_and_fits_390_px(browser, live_serv
                 continue  # an htmx fragment
             if not known and response.status == 200:
                 failures.append(f"teach e2e/test_accessibility.py the parameters of {url}")
+            page.wait_for_load_state("networkidle")  # what loads by itself (panels, the floor) loads cleanly too
+            failures += [f"{username} {url}: {problem}" for problem in problems]
+            problems.clear()
+            failures += [f"{username} {url}: script included twice: {src}" for src in page.evaluate(DUPLICATE_SCRIPTS)]
+            if url in main_pages:
+                _screenshot(page, username, url)
             page.add_script_tag(url="/static/vendor/axe-core/axe.min.js")
             for violation in page.evaluate(AXE):
                 failures.append(f"{username} {url}: {violation}")

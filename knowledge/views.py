@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from django.contrib import messages
@@ -10,15 +9,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agents.decorators import role_required
 from agents.http import AuthenticatedRequest
 from agents.permissions import can_edit_knowledge
 from crm.selectors import call_get, customer_get
 from knowledge import selectors
+from knowledge.diff import DiffRow, side_by_side, version_text
 from knowledge.models import LANGUAGES, Article
 from knowledge.rendering import render_markdown
 from knowledge.services import articles as services
@@ -51,7 +50,7 @@ def article_list(request: AuthenticatedRequest) -> HttpResponse:
         if params["q"]
         else []
     )
-    context: dict[str, Any] = {"hits": hits, "params": params, "languages": LANGUAGES}
+    context: dict[str, Any] = {"hits": hits, "params": params, "languages": LANGUAGES, **_working_on(request)}
     if request.htmx:
         return render(request, "knowledge/_results.html", context)
     if can_edit_knowledge(request.user):
@@ -60,6 +59,14 @@ def article_list(request: AuthenticatedRequest) -> HttpResponse:
         context["recent"] = selectors.article_recent(actor=request.user)
     context["topics"] = selectors.article_topics(actor=request.user)
     return render(request, "knowledge/article_list.html", context)
+
+
+def _working_on(request: AuthenticatedRequest) -> dict[str, Any]:
+    """The ticket or call the agent came from (``?ticket=`` / ``?call=``), kept through the search so the
+    article found can be linked back to it in one action."""
+    ticket = ticket_get(actor=request.user, pk=request.GET["ticket"]) if request.GET.get("ticket") else None
+    call = call_get(actor=request.user, pk=request.GET["call"]) if request.GET.get("call") and not ticket else None
+    return {"ticket": ticket, "call": call}
 
 
 @login_required
@@ -83,8 +90,7 @@ def article_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         "draft": draft,
         "draft_html": mark_safe(render_markdown(draft.body)) if draft else "",  # noqa: S308 - sanitised
         "translations": selectors.article_translations(article=article, actor=request.user),
-        "ticket": ticket_get(actor=request.user, pk=request.GET.get("ticket") or 0),
-        "call": call_get(actor=request.user, pk=request.GET.get("call") or 0),
+        **_working_on(request),
         "is_km": can_edit_knowledge(request.user),
     }
     return render(request, "knowledge/article_detail.html", context)
@@ -102,52 +108,76 @@ def _steps_from(text: str) -> list[dict[str, str]]:
     return steps
 
 
+EDITOR_FIELDS = ("title", "summary", "body", "kind", "language", "audience", "topic", "tags", "change_note", "steps")
+
+
 @km_required
 def article_edit(request: AuthenticatedRequest, slug: str | None = None) -> HttpResponse:
+    """Write or revise an article. "Preview" renders what was typed without saving it; a refused save shows
+    the errors above what was typed (nothing is lost)."""
     article = _article_or_404(request, slug) if slug else None
-    draft = getattr(article, "draft", None) if article else None
-    source: Any = draft or article
-    errors: list[str] = []
-    if request.method == "POST":
-        data = request.POST
-        steps = _steps_from(data.get("steps", ""))
-        try:
-            if article is None:
-                article = services.article_create(
-                    actor=request.user,
-                    title=data.get("title", ""),
-                    summary=data.get("summary", ""),
-                    body=data.get("body", ""),
-                    kind=data.get("kind", "article"),
-                    steps=steps,
-                    language=data.get("language", "en"),
-                    audience=data.get("audience", "internal"),
-                    topic=data.get("topic", ""),
-                    tags=[t.strip() for t in data.get("tags", "").split(",") if t.strip()],
-                )
-            else:
-                services.article_edit(
-                    actor=request.user,
-                    article=article,
-                    title=data.get("title", ""),
-                    summary=data.get("summary", ""),
-                    body=data.get("body", ""),
-                    steps=steps,
-                    change_note=data.get("change_note", ""),
-                )
-        except ValidationError as exc:
-            errors = exc.messages
-        else:
-            messages.success(request, "Draft saved.")
-            return redirect("knowledge:article_detail", slug=article.slug)
+    source: Any = getattr(article, "draft", None) or article
     steps_text = "\n".join(
         ("check: " if s["kind"] == "check" else "") + s["text"] for s in (getattr(source, "steps", None) or [])
     )
-    return render(
-        request,
-        "knowledge/article_form.html",
-        {"article": article, "source": source, "steps_text": steps_text, "errors": errors, "languages": LANGUAGES},
-    )
+    errors: list[str] = []
+    preview_html = ""
+    if request.method == "POST":
+        data = request.POST
+        source, steps_text = {key: data.get(key, "") for key in EDITOR_FIELDS}, data.get("steps", "")
+        if "preview" in data:
+            preview_html = mark_safe(render_markdown(source["body"]))  # noqa: S308 - sanitised by nh3
+        else:
+            saved = _save_article(request, article, data)
+            if isinstance(saved, Article):
+                messages.success(request, "Draft saved.")
+                return redirect("knowledge:article_detail", slug=saved.slug)
+            errors = saved
+    kind = article.kind if article else (source or {}).get("kind") or Article.Kind.ARTICLE
+    context = {
+        "article": article,
+        "source": source,
+        "kind": kind,
+        "kinds": Article.Kind.choices,
+        "steps_text": steps_text,
+        "errors": errors,
+        "languages": LANGUAGES,
+        "preview_html": preview_html,
+    }
+    return render(request, "knowledge/article_form.html", context, status=400 if errors else 200)
+
+
+def _save_article(request: AuthenticatedRequest, article: Article | None, data: Any) -> Article | list[str]:
+    """The article saved (created, or its draft revised), or the reasons it was refused."""
+    kind = article.kind if article else data.get("kind", Article.Kind.ARTICLE)
+    # Steps belong to scripts: an article's editor has no steps field, and any sent are ignored.
+    steps = _steps_from(data.get("steps", "")) if kind == Article.Kind.SCRIPT else []
+    try:
+        if article is None:
+            return services.article_create(
+                actor=request.user,
+                title=data.get("title", ""),
+                summary=data.get("summary", ""),
+                body=data.get("body", ""),
+                kind=kind,
+                steps=steps,
+                language=data.get("language", "en"),
+                audience=data.get("audience", "internal"),
+                topic=data.get("topic", ""),
+                tags=[t.strip() for t in data.get("tags", "").split(",") if t.strip()],
+            )
+        services.article_edit(
+            actor=request.user,
+            article=article,
+            title=data.get("title", ""),
+            summary=data.get("summary", ""),
+            body=data.get("body", ""),
+            steps=steps,
+            change_note=data.get("change_note", ""),
+        )
+    except ValidationError as exc:
+        return list(exc.messages)
+    return article
 
 
 @km_required
@@ -175,30 +205,28 @@ def article_workflow(request: AuthenticatedRequest, slug: str, action: str) -> H
 
 
 @km_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def article_versions(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    """The versions, and a comparison of two of them. Compare is a POST: the choice stays in the form, and
+    nothing (the CSRF token least of all) goes into the URL."""
     article = _article_or_404(request, slug)
     versions = list(selectors.article_versions(article=article))
-    by_number = {v.number: v for v in versions}
-    diff = ""
-    a, b = request.GET.get("a"), request.GET.get("b")
-    if a and b and a.isdigit() and b.isdigit() and int(a) in by_number and int(b) in by_number:
-        old, new = by_number[int(a)], by_number[int(b)]
-        lines = difflib.unified_diff(
-            f"# {old.title}\n{old.summary}\n\n{old.body}".splitlines(),
-            f"# {new.title}\n{new.summary}\n\n{new.body}".splitlines(),
-            fromfile=f"version {old.number}",
-            tofile=f"version {new.number}",
-            lineterm="",
-        )
-        diff = mark_safe(  # noqa: S308 - every line escaped
-            "\n".join(
-                f'<span class="diff-{"add" if line.startswith("+") else "del" if line.startswith("-") else "ctx"}">'
-                f"{escape(line)}</span>"
-                for line in lines
-            )
-        )
-    return render(request, "knowledge/versions.html", {"article": article, "versions": versions, "diff": diff})
+    by_number = {str(v.number): v for v in versions}
+    # Preselected: the newest version against the one before it.
+    chosen = {"a": versions[1].number if len(versions) > 1 else None, "b": versions[0].number if versions else None}
+    rows: list[DiffRow] | None = None
+    error = ""
+    if request.method == "POST":
+        a, b = request.POST.get("a", ""), request.POST.get("b", "")
+        chosen = {"a": int(a) if a in by_number else None, "b": int(b) if b in by_number else None}
+        if a not in by_number or b not in by_number:
+            error = "Choose a version in each column (From and To) to compare."
+        elif a == b:
+            error = "Choose two different versions to compare."
+        else:
+            rows = side_by_side(version_text(by_number[a]), version_text(by_number[b]))
+    context = {"article": article, "versions": versions, "chosen": chosen, "rows": rows, "error": error}
+    return render(request, "knowledge/versions.html", context, status=400 if error else 200)
 
 
 @km_required
@@ -236,9 +264,12 @@ def article_link(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     ticket = ticket_get(actor=request.user, pk=request.POST.get("ticket") or 0)
     call = call_get(actor=request.user, pk=request.POST.get("call") or 0)
     services.article_use(actor=request.user, article=article, ticket=ticket, call=call)
-    messages.success(request, "Linked.")
     if ticket is not None:
+        messages.success(request, f"“{article.title}” linked to {ticket.number}.")
         return redirect("tickets:ticket_detail", pk=ticket.pk)
+    messages.success(request, f"“{article.title}” linked to the call.")
+    if call is not None and call.customer_id:
+        return redirect("crm:customer_detail", pk=call.customer_id)
     return redirect("knowledge:article_detail", slug=article.slug)
 
 

@@ -310,7 +310,8 @@ class DoNotCallEntrySerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at", "updated_at"]
         validators: list[Any] = []  # a number already listed is the entry as it was (200), not an error
         # Narrowed to the caller's programs in __init__; null is the shared list.
-        extra_kwargs = {"program": {"help_text": "null: the shared list"}}
+        # Required (null allowed): which list must be said, never guessed from an omission.
+        extra_kwargs = {"program": {"help_text": "null: the shared list", "required": True, "allow_null": True}}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -56,6 +56,10 @@ def test_lists_are_kept_by_admins_and_integrators_never_by_agents(world):
     assert _api(world.admin).post("/api/v1/dnc/", shared, format="json").status_code == 201
     assert _api(world.agent).post("/api/v1/dnc/", {"program": world.program_a.pk, "number": "+14155550111",
                                                    "source": "client"}, format="json").status_code == 403  # fmt: skip
+    # Which list is never guessed: leaving "program" out is an error naming it (it was a 500, found by the fuzzer).
+    omitted = _api(world.admin).post("/api/v1/dnc/", {"number": "0", "source": "customer"}, format="json")
+    assert omitted.status_code == 400
+    assert "program" in omitted.json()["details"]
     # Agents read what their programs honour: their list and the shared one, not another program's.
     DoNotCallEntry.objects.create(program=world.program_b, number="+442079460000", source="client")
     seen = {row["number"] for row in _api(world.agent).get("/api/v1/dnc/").json()["results"]}

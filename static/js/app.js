@@ -434,3 +434,16 @@ function switchboardShowErrorAt(elt, text) {
     if (note && note.classList.contains("action-error")) note.remove();
   });
 })();
+
+// --- The knowledge editor shows only the fields of the kind being written (a script's steps, not an article's).
+(function () {
+  "use strict";
+  function show(select) {
+    document.querySelectorAll("[data-for-kind]").forEach(function (el) {
+      el.hidden = el.getAttribute("data-for-kind") !== select.value;
+    });
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("[data-kind-select]")) show(event.target);
+  });
+})();
