@@ -69,6 +69,11 @@ def knowledge_reviewers(*, program_id: int | None, author_id: int | None) -> Que
     return users.order_by("pk")
 
 
+def supervised_team_ids(*, user: User) -> set[int]:
+    """The teams ``user`` supervises (not merely belongs to)."""
+    return set(Membership.objects.filter(user=user, is_supervisor=True).values_list("team_id", flat=True))
+
+
 def user_teams(*, user: User) -> QuerySet[Team]:
     return Team.objects.filter(memberships__user=user, is_active=True)
 

@@ -147,6 +147,11 @@ def test_article_written_reviewed_published_and_found_with_a_typo(page, new_page
     agent.click("[data-helpful]")
     agent.wait_for_selector("[data-feedback-thanks]")
     assert Article.objects.get(slug="refund-policy").feedback.get().helpful is True
+    # Opened from the ticket, the article links back to it in one action, and the agent is back on the ticket.
+    agent.click("[data-link-back]")
+    agent.wait_for_url(f"**/tickets/{ticket.pk}/")
+    assert ticket.number in agent.locator("h1").inner_text()
+    assert Article.objects.get(slug="refund-policy").uses.filter(ticket=ticket).exists()
 
 
 def test_an_agent_inserts_a_canned_reply_by_keyboard_and_sends_it(page, world):

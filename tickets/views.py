@@ -17,7 +17,7 @@ from agents.decorators import role_required
 from agents.http import AuthenticatedRequest, redirect_to_next
 from agents.models import Role
 from agents.permissions import can_use_workspace
-from agents.selectors import program_for_new_record, team_get, user_get
+from agents.selectors import program_for_new_record, supervised_team_ids, team_get, user_get
 from config.pages import panels_from
 from crm.models import CannedText
 from crm.selectors import call_get, call_list_for_ticket, canned_texts, canned_values, customer_get
@@ -47,7 +47,9 @@ def ticket_list(request: AuthenticatedRequest) -> HttpResponse:
     teams = selectors.ticket_queue_teams(actor=request.user)
     team = next((t for t in teams if str(t.pk) == request.GET.get("team")), None)
     if team is None and "mine" not in request.GET and request.user.role == Role.SUPERVISOR and teams:
-        team = teams[0]  # a supervisor works from the team's queue; "My tickets" is one tab away
+        # A supervisor works from the queue of the team it supervises; "My tickets" is one tab away.
+        supervised = supervised_team_ids(user=request.user)
+        team = next((t for t in teams if t.pk in supervised), teams[0])
     tickets = (
         selectors.ticket_queue(actor=request.user, team=team) if team else selectors.ticket_mine(actor=request.user)
     )

@@ -28,6 +28,17 @@ def test_each_role_lands_where_it_works(client, world, username):
     assert heading in response.content.decode()
 
 
+def test_a_supervisor_lands_on_the_team_it_supervises_not_the_first_by_name(client, world):
+    from agents.models import Membership
+    from agents.tests.factories import TeamFactory
+
+    billing = TeamFactory(name="Acme billing", programs=[world.program_a])  # sorts before "Acme front"
+    Membership.objects.create(team=billing, user=world.supervisor)
+    client.force_login(world.supervisor)
+    page = client.get(reverse("tickets:ticket_list")).content.decode()
+    assert "Acme front queue" in page.split("</h1>")[0]
+
+
 def test_a_supervisor_still_reaches_its_own_tickets_and_pages_through_them(client, world):
     client.force_login(world.supervisor)
     page = client.get(reverse("tickets:ticket_list"), {"mine": ""}).content.decode()

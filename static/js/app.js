@@ -447,3 +447,18 @@ function switchboardShowErrorAt(elt, text) {
     if (event.target.matches && event.target.matches("[data-kind-select]")) show(event.target);
   });
 })();
+
+// --- A table wider than a phone's screen scrolls inside itself; keyboard users must be able to scroll it too,
+// so it takes the focus (arrow keys then scroll it) while, and only while, it overflows.
+(function () {
+  "use strict";
+  function markScrollers() {
+    document.querySelectorAll("table").forEach(function (table) {
+      if (table.scrollWidth > table.clientWidth + 1) table.setAttribute("tabindex", "0");
+      else if (table.getAttribute("tabindex") === "0") table.removeAttribute("tabindex");
+    });
+  }
+  window.addEventListener("load", markScrollers);
+  window.addEventListener("resize", markScrollers);
+  document.addEventListener("htmx:afterSettle", markScrollers);
+})();
