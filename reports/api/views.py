@@ -64,8 +64,9 @@ class MetricsPageSerializer(serializers.Serializer):
 
 def row_fields(row: MetricRow) -> dict[str, Any]:
     """One row as the API and the CSV export name its fields."""
-    key = {row.group: row.key} if row.group != "none" else {}
-    return {"start": row.start, "end": row.end, **key, "label": row.label, **row.totals.figures()}
+    if row.group == "none":
+        return row.totals.figures({"start": row.start, "end": row.end, "label": row.label})
+    return row.totals.figures({"start": row.start, "end": row.end, row.group: row.key, "label": row.label})
 
 
 _PARAMETERS = [
