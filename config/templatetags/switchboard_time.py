@@ -40,7 +40,12 @@ def when(value: datetime | None, relative: bool = True, zone: str = "") -> SafeS
     now = timezone.now()
     shown_zone = zone and zone != timezone.get_current_timezone_name()
     if relative and not shown_zone and abs(now - value) < RELATIVE_WITHIN:
-        text = f"{timesince(value, now, depth=1)} ago" if value <= now else f"in {timeuntil(value, now, depth=1)}"
+        if abs(now - value) < timedelta(minutes=1):
+            text = "just now"
+        elif value <= now:
+            text = f"{timesince(value, now, depth=1)} ago"
+        else:
+            text = f"in {timeuntil(value, now, depth=1)}"
         return format_html(
             '<time datetime="{}" title="{}" data-exact="{}" tabindex="0">{}</time>',
             value.isoformat(),

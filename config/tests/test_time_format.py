@@ -34,6 +34,7 @@ def test_a_recent_time_is_relative_with_the_exact_time_on_hover_and_focus(london
     assert 'data-exact="Fri 27 Nov 2026, 11:27 (Europe/London)"' in html
     assert 'datetime="2026-11-27T11:27:00+00:00"' in html
     assert ">in 2\xa0hours</time>" in render("{% when at %}", at=NOW + timedelta(hours=2, minutes=10))
+    assert ">just now</time>" in render("{% when at %}", at=NOW - timedelta(seconds=20))
 
 
 def test_an_older_time_shows_date_and_time_in_the_viewers_zone(london):
