@@ -70,8 +70,9 @@ def knowledge_reviewers(*, program_id: int | None, author_id: int | None) -> Que
 
 
 def supervised_team_ids(*, user: User) -> set[int]:
-    """The teams ``user`` supervises (not merely belongs to)."""
-    return set(Membership.objects.filter(user=user, is_supervisor=True).values_list("team_id", flat=True))
+    """The active teams ``user`` supervises (not merely belongs to)."""
+    led = Membership.objects.filter(user=user, is_supervisor=True, team__is_active=True)
+    return set(led.values_list("team_id", flat=True))
 
 
 def user_teams(*, user: User) -> QuerySet[Team]:

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from agents.models import AgentState, Membership, Program, Role, Team, User
 from agents.permissions import Actor, is_active_user, is_admin, served_program_ids
-from agents.selectors import team_agent_states, team_list
+from agents.selectors import supervised_team_ids, team_agent_states, team_list
 from approvals.selectors import approval_queue
 from crm.models import Call
 from crm.selectors import LiveCalls, call_list, calls_live
@@ -242,8 +242,7 @@ def metrics_scope(actor: Actor) -> Scope | None:
     if actor.role in {Role.MANAGER, Role.INTEGRATOR}:
         return Scope(programs=programs)
     if actor.role == Role.SUPERVISOR:
-        led = Membership.objects.filter(user=actor, is_supervisor=True, team__is_active=True)
-        return Scope(programs=programs, teams=frozenset(led.values_list("team_id", flat=True)))
+        return Scope(programs=programs, teams=frozenset(supervised_team_ids(user=actor)))
     if actor.role == Role.AGENT:
         return Scope(programs=programs, agent=actor.pk)
     return None
