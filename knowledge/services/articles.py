@@ -19,6 +19,7 @@ from config.errors import InvalidTransition, NotAllowed
 from config.redaction import redact_text, refuse_card
 from knowledge import permissions
 from knowledge.models import (
+    LANGUAGES,
     TRANSITIONS,
     Article,
     ArticleDraft,
@@ -73,6 +74,14 @@ def article_create(
     title = redact_text((title or "").strip())
     if not title:
         raise ValidationError({"title": ["Give the article a title."]})
+    choices = {
+        "kind": (kind, Article.Kind.values),
+        "language": (language, [code for code, _ in LANGUAGES]),
+        "audience": (audience, Article.Audience.values),
+    }
+    for name, (value, allowed) in choices.items():
+        if value not in allowed:
+            raise ValidationError({name: [f"Unknown {name} {value!r}: choose one of {', '.join(allowed)}."]})
     refuse_card("topic", topic)
     for tag in tags or []:
         refuse_card("tags", tag)

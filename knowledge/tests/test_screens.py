@@ -125,6 +125,18 @@ def test_a_refused_save_keeps_what_was_typed(client, world):
     assert "Typed with care" in response.content.decode()
 
 
+@pytest.mark.parametrize(("field", "value"), [("kind", "bogus"), ("language", "zz"), ("audience", "everyone")])
+def test_the_editor_refuses_an_unknown_choice_naming_it_and_keeps_the_text(client, world, field, value):
+    client.force_login(world.knowledge_manager)
+    data = {"title": "Opening hours", "body": "Typed with care", "kind": "article", "language": "en"}
+    response = client.post(reverse("knowledge:article_create"), {**data, "audience": "internal", field: value})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f"Unknown {field}" in page
+    assert "Typed with care" in page
+    assert not Article.objects.exists()
+
+
 def test_knowledge_search_from_a_ticket_links_the_answer_back_in_one_action(client, world, reviewer):
     article = article_create(actor=world.knowledge_manager, title="Oven repairs", body="Book an engineer.")
     _publish(world, reviewer, article)
