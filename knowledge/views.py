@@ -108,7 +108,7 @@ def _steps_from(text: str) -> list[dict[str, str]]:
     return steps
 
 
-EDITOR_FIELDS = ("title", "summary", "body", "kind", "language", "audience", "topic", "tags", "change_note", "steps")
+EDITOR_FIELDS = ("title", "summary", "body", "kind", "language", "audience", "topic", "tags", "change_note")
 
 
 @km_required

@@ -68,16 +68,15 @@ class Totals:
     talk_seconds: int = 0
     hold_seconds: int = 0
     wrap_up_seconds: int = 0
+    available_seconds: int = 0
+    on_call_seconds: int = 0
+    state_wrap_up_seconds: int = 0
     csat_responses: int = 0
     csat_satisfied: int = 0
     csat_score_sum: int = 0
     qa_reviews: int = 0
     qa_points: int = 0
     qa_failed: int = 0
-    # The fields above are the call rollups' sums in their order (CALL_SUMS): a row is made from them at once.
-    available_seconds: int = 0
-    on_call_seconds: int = 0
-    state_wrap_up_seconds: int = 0
     tickets_opened: int = 0
     tickets_resolved: int = 0
     resolved_with_due: int = 0
@@ -189,7 +188,6 @@ class Totals:
 
 
 _TOTALS_FIELDS = tuple(f.name for f in fields(Totals))
-assert _TOTALS_FIELDS[: len(CALL_SUMS)] == CALL_SUMS, "Totals must begin with the call sums, in their order"
 
 
 def sum_totals(rows: list[MetricRow]) -> Totals:
@@ -288,7 +286,7 @@ def _add_sums(rows: _Rows, source: QuerySet[Any], group_field: str | None, names
         key = row[1] if group_field else None
         if group_field and key is None:
             continue  # calls nobody answered, callbacks: they count for the program and in "all", not in a group
-        rows.add_sums(row[0], key, row[len(keys) :], names)
+        rows.totals(row[0], key).add_sums(row[len(keys) :], names)
 
 
 def _sums(names: tuple[str, ...]) -> dict[str, Any]:
@@ -314,33 +312,16 @@ class _Rows:
         self.rows: dict[tuple[datetime, int | None], MetricRow] = {}
         self._edges: dict[datetime | date, tuple[datetime, datetime]] = {}
 
-    def _edges_of(self, bucket: datetime | date) -> tuple[datetime, datetime]:
+    def totals(self, bucket: datetime | date, key: int | None) -> Totals:
+        """The totals of the row of ``bucket`` (an interval's start, or a day rollup's local day) and ``key``."""
         edges = self._edges.get(bucket)
         if edges is None:
             whole = self.query.interval == WHOLE_RANGE
             edges = self._edges[bucket] = (self.query.start, self.query.end) if whole else _edges(self.query, bucket)
-        return edges
-
-    def totals(self, bucket: datetime | date, key: int | None) -> Totals:
-        """The totals of the row of ``bucket`` (an interval's start, or a day rollup's local day) and ``key``."""
-        edges = self._edges_of(bucket)
         found = self.rows.get((edges[0], key))
         if found is None:
             found = self.rows[(edges[0], key)] = MetricRow(edges[0], edges[1], self.query.group_by, key, "")
         return found.totals
-
-    def add_sums(self, bucket: datetime | date, key: int | None, sums: tuple[Any, ...], names: tuple[str, ...]) -> None:
-        """Adds a database row's sums of ``names`` to the row of ``bucket`` and ``key``. A row not seen yet is
-        made from them in one go (most rows are: a month of per-agent days is 6,000 of them)."""
-        edges = self._edges_of(bucket)
-        found = self.rows.get((edges[0], key))
-        if found is None and names is CALL_SUMS and None not in sums:
-            self.rows[(edges[0], key)] = MetricRow(edges[0], edges[1], self.query.group_by, key, "", Totals(*sums))
-        elif found is None:
-            totals = Totals(**{name: value or 0 for name, value in zip(names, sums, strict=True)})
-            self.rows[(edges[0], key)] = MetricRow(edges[0], edges[1], self.query.group_by, key, "", totals)
-        else:
-            found.totals.add_sums(sums, names)
 
 
 def metrics_total(*, actor: Actor, query: Query) -> Totals:

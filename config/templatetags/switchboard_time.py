@@ -46,11 +46,12 @@ def when(value: datetime | None, relative: bool = True, zone: str = "") -> SafeS
             text = f"{timesince(value, now, depth=1)} ago"
         else:
             text = f"in {timeuntil(value, now, depth=1)}"
+        precise = exact(value)
         return format_html(
             '<time datetime="{}" title="{}" data-exact="{}" tabindex="0">{}</time>',
             value.isoformat(),
-            exact(value),
-            exact(value),
+            precise,
+            precise,
             text,
         )
     text = exact(value, zone) if shown_zone else formats.date_format(timezone.localtime(value), DATETIME_FORMAT)
