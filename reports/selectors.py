@@ -11,11 +11,11 @@ import math
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field, fields, replace
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import BigIntegerField, Count, DateField, DateTimeField, F, Min, Q, QuerySet, Sum, Value
+from django.db.models import Count, DateField, DateTimeField, F, Min, Q, QuerySet, Value
 from django.db.models.functions import Cast, Trunc
 from django.utils import timezone
 
@@ -44,8 +44,6 @@ GROUPS = ("none", "program", "team", "agent")
 _STEP = {"hour": timedelta(hours=1), "day": timedelta(days=1), "week": timedelta(weeks=1)}
 # The interval of a query summed over its whole range: one row per group (``metrics_by_group``).
 WHOLE_RANGE = "range"
-# The agent-state sums occupancy reads (break time is kept, not shown).
-OCCUPANCY_SUMS = ("available_seconds", "on_call_seconds", "wrap_up_seconds")
 # A callback due within this long is "due" on the wallboard.
 CALLBACK_SOON = timedelta(minutes=15)
 
@@ -89,12 +87,6 @@ class Totals:
     def add(self, other: Totals) -> None:
         for name in _TOTALS_FIELDS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
-
-    def add_sums(self, sums: tuple[int | None, ...], names: tuple[str, ...]) -> None:
-        """Adds a database row's sums of the columns ``names`` (the same names here), in that order. A whole
-        range's sums over no rows are NULL."""
-        for name, value in zip(names, sums, strict=True):
-            setattr(self, name, getattr(self, name) + (value or 0))
 
     @property
     def aht_seconds(self) -> float | None:
@@ -259,69 +251,75 @@ class Query:
 
 
 def metrics(*, actor: Actor, query: Query) -> list[MetricRow]:
-    """One row per interval (in ``query.tz``) and group with data, oldest first, then by label."""
+    """One row per interval (in ``query.tz``) and group with data, oldest first, then by label.
+
+    One statement sums every source (the calls, the tickets and other work, the agents' state time) per
+    interval and group: each row comes back once, with all of its sums in ``Totals``' order."""
     scope = metrics_scope(actor)
     if scope is None:
         return []
-    rows = _Rows(query)
     zone = _days_zone(query)
+    grouped = query.group_by != "none"
     calls = _scoped(CallDay.objects.all() if zone else CallInterval.objects.all(), scope, query, agent=True, zone=zone)
-    group_field = {"none": None, "program": "program_id", "team": "team_id", "agent": "agent_id"}[query.group_by]
-    _add_sums(rows, calls.annotate(bucket=_bucket(query, zone)), group_field, CALL_SUMS)
+    parts = [_part(calls, query, zone, CALL_SUMS)]
     if query.group_by != "agent" and scope.agent is None and query.agent is None:
-        work = _scoped(WorkInterval.objects.all(), scope, query, agent=False)
-        group_field = {"none": None, "program": "program_id", "team": "team_id"}[query.group_by]
-        _add_sums(rows, work.annotate(bucket=_bucket(query, None)), group_field, WORK_SUMS)
-    _add_states(rows, scope, query, zone)
-    _label(rows.rows.values(), query.group_by)
-    return sorted(rows.rows.values(), key=lambda r: (r.start, r.label))
+        parts.append(_part(_scoped(WorkInterval.objects.all(), scope, query, agent=False), query, None, WORK_SUMS))
+    members = _members(scope, query)
+    if members:
+        parts.append(_state_part(members, query, zone))
+    sums = ", ".join(f'CAST(SUM("{name}") AS bigint)' for name in _TOTALS_FIELDS)
+    union = " UNION ALL ".join(sql for sql, _ in parts)
+    # Calls nobody answered and callbacks count for their program and in "All", not in a team or agent row.
+    where = 'WHERE "key" IS NOT NULL' if grouped else ""
+    # Field names and Django's parameterised subqueries are interpolated; values are parameters.
+    statement = f'SELECT "bucket", "key", {sums} FROM ({union}) AS parts {where} GROUP BY "bucket", "key"'  # noqa: S608
+    with connection.cursor() as cursor:  # the sums are bigints already: no per-value converters
+        cursor.execute(statement, [param for _, params in parts for param in params])
+        summed = cursor.fetchall()
+    edges: dict[datetime, tuple[datetime, datetime]] = {}
+    rows = []
+    for bucket, key, *totals in summed:
+        if bucket not in edges:
+            edges[bucket] = _edges(query, bucket)
+        rows.append(MetricRow(*edges[bucket], query.group_by, key, "", Totals(*totals)))
+    _label(rows, query.group_by)
+    return sorted(rows, key=lambda r: (r.start, r.label))
 
 
-def _add_sums(rows: _Rows, source: QuerySet[Any], group_field: str | None, names: tuple[str, ...]) -> None:
-    """Adds ``source``'s sums of ``names`` per bucket and group to the rows being summed (a whole range's
-    constant bucket stays out of the GROUP BY)."""
-    keys = ["bucket", group_field] if group_field else ["bucket"]
-    summed = source.values(*keys).annotate(**_sums(names)).values_list(*keys, *names)
-    for row in _fetch(summed):
-        key = row[1] if group_field else None
-        if group_field and key is None:
-            continue  # calls nobody answered, callbacks: they count for the program and in "all", not in a group
-        rows.totals(row[0], key).add_sums(row[len(keys) :], names)
+# The rollup column each group reads its key from.
+_GROUP_FIELD = {"program": "program_id", "team": "team_id", "agent": "agent_id"}
+# Where occupancy's sums are in the agent-state rollups (break time is kept, not shown).
+_STATE_COLUMNS = {"available_seconds": "available_seconds", "on_call_seconds": "on_call_seconds",
+                  "state_wrap_up_seconds": "wrap_up_seconds"}  # fmt: skip
 
 
-def _sums(names: tuple[str, ...]) -> dict[str, Any]:
-    """SUM of each column as a bigint (an ``int``; PostgreSQL sums a bigint column as numeric)."""
-    return {name: Cast(Sum(name), BigIntegerField()) for name in names}
+def _part(rows: QuerySet[Any], query: Query, zone: str | None, names: tuple[str, ...]) -> tuple[str, list[Any]]:
+    """A rollup's rows as a member of the sums' union: its bucket, its group key and its columns ``names``."""
+    group_field = _GROUP_FIELD.get(query.group_by)
+    keys = {"bucket": _bucket(query, zone), **({"key": F(group_field)} if group_field else {})}
+    sql, params = rows.annotate(**keys).values_list(*keys, *names).query.sql_with_params()
+    key = '"key"' if group_field else "NULL"
+    return _union_member(f"({sql}) AS source", key, {name: name for name in names}), list(params)
 
 
-def _fetch(rows: QuerySet[Any]) -> list[tuple[Any, ...]]:
-    """An aggregate's rows as the driver returns them. Django's per-value converters cost more than the
-    query on a month of per-agent days (20,000 rows); the sums are bigints already, and a bucket comes back
-    as a date, an aware datetime, or a naive local datetime (``_Rows.totals`` reads all three)."""
-    sql, params = rows.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+def _state_part(members: dict[int, set[int | None]], query: Query, zone: str | None) -> tuple[str, list[Any]]:
+    """The agents' state time as a member of the sums' union, once for each group key its agent counts for."""
+    source = AgentDay.objects.all() if zone else AgentInterval.objects.all()
+    states = _in_range(source.filter(agent_id__in=members), query, zone).annotate(bucket=_bucket(query, zone))
+    sql, params = states.values_list("bucket", "agent_id", *_STATE_COLUMNS.values()).query.sql_with_params()
+    pairs = [(agent, key) for agent, keys in members.items() for key in keys]
+    members_sql = 'unnest(%s::bigint[], %s::bigint[]) AS members ("agent_id", "key")'
+    joined = f'({sql}) AS source JOIN {members_sql} USING ("agent_id")'
+    return _union_member(joined, '"key"', _STATE_COLUMNS), [*params, [a for a, _ in pairs], [k for _, k in pairs]]
 
 
-class _Rows:
-    """The rows being summed, by interval start and group key; an interval's edges are worked out once."""
-
-    def __init__(self, query: Query) -> None:
-        self.query = query
-        self.rows: dict[tuple[datetime, int | None], MetricRow] = {}
-        self._edges: dict[datetime | date, tuple[datetime, datetime]] = {}
-
-    def totals(self, bucket: datetime | date, key: int | None) -> Totals:
-        """The totals of the row of ``bucket`` (an interval's start, or a day rollup's local day) and ``key``."""
-        edges = self._edges.get(bucket)
-        if edges is None:
-            whole = self.query.interval == WHOLE_RANGE
-            edges = self._edges[bucket] = (self.query.start, self.query.end) if whole else _edges(self.query, bucket)
-        found = self.rows.get((edges[0], key))
-        if found is None:
-            found = self.rows[(edges[0], key)] = MetricRow(edges[0], edges[1], self.query.group_by, key, "")
-        return found.totals
+def _union_member(source: str, key: str, columns: dict[str, str]) -> str:
+    """A SELECT of ``source``'s bucket (as a local wall-clock time), group key and every ``Totals`` field, from
+    the source's column named in ``columns`` or 0."""
+    sums = ", ".join(
+        f'"{columns.get(name)}" AS "{name}"' if name in columns else f'0 AS "{name}"' for name in _TOTALS_FIELDS
+    )
+    return f'SELECT CAST("bucket" AS timestamp) AS "bucket", CAST({key} AS bigint) AS "key", {sums} FROM {source}'  # noqa: S608
 
 
 def metrics_total(*, actor: Actor, query: Query) -> Totals:
@@ -353,15 +351,12 @@ def _bucket(query: Query, zone: str | None) -> Any:
     return F("day") if query.interval == "day" else Cast(Trunc("day", "week"), DateField())
 
 
-def _edges(query: Query, bucket: datetime | date) -> tuple[datetime, datetime]:
-    """Start and end of the interval ``bucket`` begins: a day rollup's day begins at its local midnight; a
-    truncated time without a zone is a wall-clock time in the query's zone."""
-    if not isinstance(bucket, datetime):
-        start = datetime.combine(bucket, time(), tzinfo=query.tz)
-    else:
-        start = bucket if bucket.tzinfo is not None else bucket.replace(tzinfo=query.tz)
-    local = start.astimezone(query.tz).replace(tzinfo=None)
-    return start, (local + _STEP[query.interval]).replace(tzinfo=query.tz)
+def _edges(query: Query, bucket: datetime) -> tuple[datetime, datetime]:
+    """Start and end of the interval ``bucket`` (a wall-clock time in the query's zone) begins; a whole range's
+    are the query's."""
+    if query.interval == WHOLE_RANGE:
+        return query.start, query.end
+    return bucket.replace(tzinfo=query.tz), (bucket + _STEP[query.interval]).replace(tzinfo=query.tz)
 
 
 def _scoped(rows: QuerySet[Any], scope: Scope, query: Query, *, agent: bool, zone: str | None = None) -> QuerySet[Any]:
@@ -414,31 +409,6 @@ def _members(scope: Scope, query: Query) -> dict[int, set[int | None]]:
         for user_id, team_id in memberships.values_list("user_id", "team_id").distinct():
             keys[user_id].add({"team": team_id, "agent": user_id}.get(query.group_by))
     return keys
-
-
-def _add_states(rows: _Rows, scope: Scope, query: Query, zone: str | None) -> None:
-    """Adds the agents' state time to the rows of the groups each agent counts for."""
-    members = _members(scope, query)
-    if not members:
-        return
-    source = AgentDay.objects.all() if zone else AgentInterval.objects.all()
-    # Without groups every agent counts once, in the one row of its interval: the database sums them.
-    per_agent = query.group_by != "none"
-    keys = ["bucket", "agent_id"] if per_agent else ["bucket"]
-    states = (
-        _in_range(source.filter(agent_id__in=members), query, zone)
-        .annotate(bucket=_bucket(query, zone))
-        .values(*keys)
-        .annotate(**_sums(OCCUPANCY_SUMS))
-        .values_list(*keys, *OCCUPANCY_SUMS)
-    )
-    for row in _fetch(states):
-        bucket, (available, on_call, wrap_up) = row[0], row[len(keys) :]
-        for key in members[row[1]] if per_agent else (None,):
-            totals = rows.totals(bucket, key)
-            totals.available_seconds += available or 0
-            totals.on_call_seconds += on_call or 0
-            totals.state_wrap_up_seconds += wrap_up or 0
 
 
 def _label(rows: Any, group_by: str) -> None:
