@@ -411,8 +411,7 @@ def _members(scope: Scope, query: Query) -> dict[int, set[int | None]]:
     return keys
 
 
-def _label(rows: Any, group_by: str) -> None:
-    rows = list(rows)
+def _label(rows: list[MetricRow], group_by: str) -> None:
     keys = {r.key for r in rows if r.key is not None}
     names: dict[int, str] = {}
     if group_by == "program":
@@ -420,7 +419,8 @@ def _label(rows: Any, group_by: str) -> None:
     elif group_by == "team":
         names = dict(Team.objects.filter(pk__in=keys).values_list("pk", "name"))
     elif group_by == "agent":
-        names = {u.pk: u.get_full_name() or u.username for u in User.objects.filter(pk__in=keys)}
+        agents = User.objects.filter(pk__in=keys).only("username", "first_name", "last_name")
+        names = {agent.pk: str(agent) for agent in agents}
     for row in rows:
         row.label = "All" if group_by == "none" else names.get(row.key or 0, str(row.key))
 
