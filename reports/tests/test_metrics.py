@@ -241,6 +241,17 @@ def test_whole_days_of_a_ready_zone_are_read_from_the_day_rollups(floor, request
     assert _tables_read(floor.manager, hours) == {"callinterval", "agentinterval"}
 
 
+def test_calls_work_and_state_time_are_summed_in_one_statement_of_the_rollups(floor):
+    # A month of per-agent days is 6,000 rows: PostgreSQL adds the sources up, never the raw calls or spans.
+    by_agent = Query(**{**DAY.__dict__, "group_by": "agent"})
+    for query in (by_agent, replace(by_agent, group_by="team"), replace(by_agent, group_by="none")):
+        with CaptureQueriesContext(connection) as queries:
+            assert metrics(actor=floor.manager, query=query)
+        statements = [q["sql"] for q in queries.captured_queries]
+        assert len([sql for sql in statements if "reports_call" in sql or "reports_agent" in sql]) == 1
+        assert not any("crm_call" in sql or "agentstatespan" in sql for sql in statements)
+
+
 def test_the_zones_in_use_get_their_days_and_they_sum_their_intervals_across_a_dst_change(world):
     ny = zoneinfo.ZoneInfo("America/New_York")  # program A's zone
     # New York's 1 November 2026 has 25 hours (clocks go back at 2:00); 23:30 that night is 04:30 UTC on the 2nd.
