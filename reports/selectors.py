@@ -50,9 +50,7 @@ CALLBACK_SOON = timedelta(minutes=15)
 
 @dataclass(slots=True)
 class Totals:
-    """Summed counts of one interval and group; every metric is a property computed from them (a ratio of
-    nothing counted is None). Written out rather than through a helper: a month of per-agent rows reads
-    13 of them on each of 6,000 rows."""
+    """Summed counts of one interval and group; ``figures()`` computes every metric from them."""
 
     offered: int = 0
     answered: int = 0
@@ -88,67 +86,11 @@ class Totals:
         for name in _TOTALS_FIELDS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
-    @property
-    def aht_seconds(self) -> float | None:
-        handle = self.talk_seconds + self.hold_seconds + self.wrap_up_seconds
-        return handle / self.handled if self.handled else None
-
-    @property
-    def asa_seconds(self) -> float | None:
-        return self.wait_seconds / self.answered if self.answered else None
-
-    @property
-    def service_level(self) -> float | None:
-        offered = self.answered + self.abandoned
-        return self.answered_in_time / offered if offered else None
-
-    @property
-    def abandon_rate(self) -> float | None:
-        counted = self.offered - self.short_abandoned
-        return self.abandoned / counted if counted else None
-
-    @property
-    def fcr_rate(self) -> float | None:
-        return self.resolved_first / self.handled if self.handled else None
-
-    @property
-    def transfer_rate(self) -> float | None:
-        return self.transferred / self.handled if self.handled else None
-
-    @property
-    def occupancy(self) -> float | None:
-        busy = self.on_call_seconds + self.state_wrap_up_seconds
-        whole = self.available_seconds + busy
-        return busy / whole if whole else None
-
-    @property
-    def csat(self) -> float | None:
-        return self.csat_satisfied / self.csat_responses if self.csat_responses else None
-
-    @property
-    def csat_mean(self) -> float | None:
-        return self.csat_score_sum / self.csat_responses if self.csat_responses else None
-
-    @property
-    def qa_score(self) -> float | None:
-        """The mean review score as a ratio (points are hundredths of a percent)."""
-        return self.qa_points / (self.qa_reviews * 10_000) if self.qa_reviews else None
-
-    @property
-    def sla_met_rate(self) -> float | None:
-        return self.resolved_in_time / self.resolved_with_due if self.resolved_with_due else None
-
-    @property
-    def approval_turnaround_seconds(self) -> float | None:
-        return self.approval_seconds / self.approvals_decided if self.approvals_decided else None
-
-    @property
-    def callbacks_on_time_rate(self) -> float | None:
-        return self.callbacks_on_time / self.callbacks_due if self.callbacks_due else None
-
     def figures(self, head: dict[str, Any] | None = None) -> dict[str, Any]:
         """The metrics as the API, the CSV export and the screens name them (DESIGN "metrics"), after
-        ``head``'s fields (a row's interval and group: one dict built, not two merged)."""
+        ``head``'s fields (a row's interval and group: one dict built, not two merged). Each ratio is its
+        formula in docs/metrics.md, here and nowhere else."""
+        busy = self.on_call_seconds + self.state_wrap_up_seconds
         return {
             **(head or {}),
             "offered": self.offered,
@@ -156,26 +98,26 @@ class Totals:
             "handled": self.handled,
             "abandoned": self.abandoned,
             "short_abandoned": self.short_abandoned,
-            "aht_seconds": _round(self.aht_seconds, 1),
-            "asa_seconds": _round(self.asa_seconds, 1),
-            "service_level": _round(self.service_level, 4),
-            "abandon_rate": _round(self.abandon_rate, 4),
-            "fcr_rate": _round(self.fcr_rate, 4),
-            "transfer_rate": _round(self.transfer_rate, 4),
-            "occupancy": _round(self.occupancy, 4),
-            "csat": _round(self.csat, 4),
-            "csat_mean": _round(self.csat_mean, 2),
+            "aht_seconds": _ratio(self.talk_seconds + self.hold_seconds + self.wrap_up_seconds, self.handled, 1),
+            "asa_seconds": _ratio(self.wait_seconds, self.answered, 1),
+            "service_level": _ratio(self.answered_in_time, self.answered + self.abandoned, 4),
+            "abandon_rate": _ratio(self.abandoned, self.offered - self.short_abandoned, 4),
+            "fcr_rate": _ratio(self.resolved_first, self.handled, 4),
+            "transfer_rate": _ratio(self.transferred, self.handled, 4),
+            "occupancy": _ratio(busy, self.available_seconds + busy, 4),
+            "csat": _ratio(self.csat_satisfied, self.csat_responses, 4),
+            "csat_mean": _ratio(self.csat_score_sum, self.csat_responses, 2),
             "csat_responses": self.csat_responses,
-            "qa_score": _round(self.qa_score, 4),
+            "qa_score": _ratio(self.qa_points, self.qa_reviews * 10_000, 4),  # points: hundredths of a percent
             "qa_reviews": self.qa_reviews,
             "qa_failed": self.qa_failed,
             "tickets_opened": self.tickets_opened,
             "tickets_resolved": self.tickets_resolved,
-            "sla_met_rate": _round(self.sla_met_rate, 4),
+            "sla_met_rate": _ratio(self.resolved_in_time, self.resolved_with_due, 4),
             "approvals_decided": self.approvals_decided,
-            "approval_turnaround_seconds": _round(self.approval_turnaround_seconds, 1),
+            "approval_turnaround_seconds": _ratio(self.approval_seconds, self.approvals_decided, 1),
             "callbacks_due": self.callbacks_due,
-            "callbacks_on_time_rate": _round(self.callbacks_on_time_rate, 4),
+            "callbacks_on_time_rate": _ratio(self.callbacks_on_time, self.callbacks_due, 4),
         }
 
 
@@ -193,13 +135,14 @@ def sum_totals(rows: list[MetricRow]) -> Totals:
 _SCALES = {digits: 10.0**digits for digits in range(7)}
 
 
-def _round(value: float | None, digits: int) -> float | None:
-    """``value`` to ``digits`` decimals, halves up. Python's ``round`` goes through decimal digits and was
-    most of the time of a month of per-agent rows (12 figures a row)."""
-    if value is None:
+def _ratio(part: int, whole: int, digits: int) -> float | None:
+    """``part / whole`` to ``digits`` decimals, halves up; None when nothing was counted (``whole`` 0).
+    Arithmetic, not ``round``: Python's goes through decimal digits, and a month of per-agent rows holds
+    72,000 ratios."""
+    if not whole:
         return None
     scale = _SCALES[digits]
-    return math.floor(value * scale + 0.5) / scale
+    return math.floor(part / whole * scale + 0.5) / scale
 
 
 @dataclass

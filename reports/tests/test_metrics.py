@@ -188,8 +188,8 @@ def test_rerunning_changes_nothing_and_a_late_event_is_counted(floor):
     Call.objects.update(updated_at=tz.now() - timedelta(hours=1))
     survey_answer(Call.objects.get(started_at=T0 + timedelta(seconds=890)), 3)
     calls_rollup()
-    totals = metrics_total(actor=floor.manager, query=DAY)
-    assert (totals.csat_responses, totals.csat, totals.csat_mean) == (4, 0.5, 3.5)
+    figures = metrics_total(actor=floor.manager, query=DAY).figures()
+    assert (figures["csat_responses"], figures["csat"], figures["csat_mean"]) == (4, 0.5, 3.5)
     # A dispute decided days later: its score counts from the next run.
     Review.objects.filter(status="disputed").update(status="submitted", updated_at=tz.now())
     calls_rollup()
