@@ -197,28 +197,19 @@ def metrics(*, actor: Actor, query: Query) -> list[MetricRow]:
     """One row per interval (in ``query.tz``) and group with data, oldest first, then by label.
 
     One statement sums every source (the calls, the tickets and other work, the agents' state time) per
-    interval and group: each row comes back once, with all of its sums in ``Totals``' order."""
+    interval and group: each row comes back once, with its sums in ``Totals``' order."""
     scope = metrics_scope(actor)
     if scope is None:
         return []
     zone = _days_zone(query)
-    grouped = query.group_by != "none"
     calls = _scoped(CallDay.objects.all() if zone else CallInterval.objects.all(), scope, query, agent=True, zone=zone)
-    parts = [_part(calls, query, zone, CALL_SUMS)]
+    sources = [_source(calls, query, zone, CALL_SUMS)]
     if query.group_by != "agent" and scope.agent is None and query.agent is None:
-        parts.append(_part(_scoped(WorkInterval.objects.all(), scope, query, agent=False), query, None, WORK_SUMS))
+        sources.append(_source(_scoped(WorkInterval.objects.all(), scope, query, agent=False), query, None, WORK_SUMS))
     members = _members(scope, query)
     if members:
-        parts.append(_state_part(members, query, zone))
-    sums = ", ".join(f'CAST(SUM("{name}") AS bigint)' for name in _TOTALS_FIELDS)
-    union = " UNION ALL ".join(sql for sql, _ in parts)
-    # Calls nobody answered and callbacks count for their program and in "All", not in a team or agent row.
-    where = 'WHERE "key" IS NOT NULL' if grouped else ""
-    # Field names and Django's parameterised subqueries are interpolated; values are parameters.
-    statement = f'SELECT "bucket", "key", {sums} FROM ({union}) AS parts {where} GROUP BY "bucket", "key"'  # noqa: S608
-    with connection.cursor() as cursor:  # the sums are bigints already: no per-value converters
-        cursor.execute(statement, [param for _, params in parts for param in params])
-        summed = cursor.fetchall()
+        sources.append(_state_source(members, query, zone))
+    summed = _sum(sources, grouped=query.group_by != "none")
     edges: dict[datetime, tuple[datetime, datetime]] = {}
     rows = []
     for bucket, key, *totals in summed:
@@ -229,6 +220,46 @@ def metrics(*, actor: Actor, query: Query) -> list[MetricRow]:
     return sorted(rows, key=lambda r: (r.start, r.label))
 
 
+@dataclass(frozen=True)
+class _Source:
+    """Rollup rows as SQL with its parameters: a ``bucket`` column, the group key (an expression) and the
+    columns holding ``Totals`` fields (field -> column)."""
+
+    sql: str
+    params: list[Any]
+    key: str
+    columns: dict[str, str]
+
+
+def _sum(sources: list[_Source], *, grouped: bool) -> list[tuple[Any, ...]]:
+    """The sources' sums per bucket and key, from a UNION ALL of them grouped once: rows of (bucket, key, then
+    the ``Totals`` fields in order up to the last one a source has). The fields after it, which no source of
+    the query has (a per-agent query reads no ticket work), are neither summed nor fetched: they keep
+    ``Totals``' default."""
+    provided = {name for source in sources for name in source.columns}
+    fields = _TOTALS_FIELDS[: max(_TOTALS_FIELDS.index(name) for name in provided) + 1]
+    summed = [name for name in fields if name in provided]
+    members = []
+    for source in sources:
+        columns = ", ".join(f'"{source.columns[name]}"' if name in source.columns else "0" for name in summed)
+        members.append(
+            f'SELECT CAST("bucket" AS timestamp), CAST({source.key} AS bigint), {columns} FROM {source.sql}'  # noqa: S608
+        )
+    # The union's columns, named for the sums.
+    names = ", ".join(f'"{name}"' for name in ["bucket", "key", *summed])
+    sums = ", ".join(f'CAST(SUM("{name}") AS bigint)' if name in provided else "0" for name in fields)
+    # Calls nobody answered and callbacks count for their program and in "All", not in a team or agent row.
+    where = 'WHERE "key" IS NOT NULL' if grouped else ""
+    # Field names and Django's parameterised subqueries are interpolated; values are parameters.
+    statement = (
+        f'SELECT "bucket", "key", {sums} FROM ({" UNION ALL ".join(members)}) AS parts ({names}) {where} '  # noqa: S608
+        'GROUP BY "bucket", "key"'
+    )
+    with connection.cursor() as cursor:  # the sums are bigints already: no per-value converters
+        cursor.execute(statement, [param for source in sources for param in source.params])
+        return cursor.fetchall()
+
+
 # The rollup column each group reads its key from.
 _GROUP_FIELD = {"program": "program_id", "team": "team_id", "agent": "agent_id"}
 # Where occupancy's sums are in the agent-state rollups (break time is kept, not shown).
@@ -236,33 +267,24 @@ _STATE_COLUMNS = {"available_seconds": "available_seconds", "on_call_seconds": "
                   "state_wrap_up_seconds": "wrap_up_seconds"}  # fmt: skip
 
 
-def _part(rows: QuerySet[Any], query: Query, zone: str | None, names: tuple[str, ...]) -> tuple[str, list[Any]]:
-    """A rollup's rows as a member of the sums' union: its bucket, its group key and its columns ``names``."""
+def _source(rows: QuerySet[Any], query: Query, zone: str | None, names: tuple[str, ...]) -> _Source:
+    """A rollup's rows with their bucket, their group key and their columns ``names`` (named as in ``Totals``)."""
     group_field = _GROUP_FIELD.get(query.group_by)
     keys = {"bucket": _bucket(query, zone), **({"key": F(group_field)} if group_field else {})}
     sql, params = rows.annotate(**keys).values_list(*keys, *names).query.sql_with_params()
-    key = '"key"' if group_field else "NULL"
-    return _union_member(f"({sql}) AS source", key, {name: name for name in names}), list(params)
+    return _Source(f"({sql}) AS source", list(params), '"key"' if group_field else "NULL", {n: n for n in names})
 
 
-def _state_part(members: dict[int, set[int | None]], query: Query, zone: str | None) -> tuple[str, list[Any]]:
-    """The agents' state time as a member of the sums' union, once for each group key its agent counts for."""
+def _state_source(members: dict[int, set[int | None]], query: Query, zone: str | None) -> _Source:
+    """The agents' state time, once for each group key its agent counts for."""
     source = AgentDay.objects.all() if zone else AgentInterval.objects.all()
     states = _in_range(source.filter(agent_id__in=members), query, zone).annotate(bucket=_bucket(query, zone))
     sql, params = states.values_list("bucket", "agent_id", *_STATE_COLUMNS.values()).query.sql_with_params()
     pairs = [(agent, key) for agent, keys in members.items() for key in keys]
-    members_sql = 'unnest(%s::bigint[], %s::bigint[]) AS members ("agent_id", "key")'
-    joined = f'({sql}) AS source JOIN {members_sql} USING ("agent_id")'
-    return _union_member(joined, '"key"', _STATE_COLUMNS), [*params, [a for a, _ in pairs], [k for _, k in pairs]]
-
-
-def _union_member(source: str, key: str, columns: dict[str, str]) -> str:
-    """A SELECT of ``source``'s bucket (as a local wall-clock time), group key and every ``Totals`` field, from
-    the source's column named in ``columns`` or 0."""
-    sums = ", ".join(
-        f'"{columns.get(name)}" AS "{name}"' if name in columns else f'0 AS "{name}"' for name in _TOTALS_FIELDS
+    joined = (
+        f'({sql}) AS source JOIN unnest(%s::bigint[], %s::bigint[]) AS members ("agent_id", "key") USING ("agent_id")'
     )
-    return f'SELECT CAST("bucket" AS timestamp) AS "bucket", CAST({key} AS bigint) AS "key", {sums} FROM {source}'  # noqa: S608
+    return _Source(joined, [*params, [a for a, _ in pairs], [k for _, k in pairs]], '"key"', _STATE_COLUMNS)
 
 
 def metrics_total(*, actor: Actor, query: Query) -> Totals:
