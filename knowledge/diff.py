@@ -66,17 +66,22 @@ def side_by_side(old_text: str, new_text: str, *, context: int = CONTEXT) -> lis
                     left, right = _changed_pair(old[o], new[n])
                     rows.append(DiffRow("change", o + 1, left, n + 1, right))
                 elif o is not None:
-                    rows.append(DiffRow("del", o + 1, _marked([old[o]], [(0, 1)], "del")))
-                else:
-                    assert n is not None
-                    rows.append(DiffRow("add", new_number=n + 1, new_html=_marked([new[n]], [(0, 1)], "ins")))
+                    rows.append(_deleted(old, o))
+                elif n is not None:
+                    rows.append(_added(new, n))
         elif tag == "delete":
-            rows.extend(DiffRow("del", o + 1, _marked([old[o]], [(0, 1)], "del")) for o in range(i1, i2))
+            rows.extend(_deleted(old, o) for o in range(i1, i2))
         else:
-            rows.extend(
-                DiffRow("add", new_number=n + 1, new_html=_marked([new[n]], [(0, 1)], "ins")) for n in range(j1, j2)
-            )
+            rows.extend(_added(new, n) for n in range(j1, j2))
     return rows
+
+
+def _deleted(old: list[str], o: int) -> DiffRow:
+    return DiffRow("del", o + 1, _marked([old[o]], [(0, 1)], "del"))
+
+
+def _added(new: list[str], n: int) -> DiffRow:
+    return DiffRow("add", new_number=n + 1, new_html=_marked([new[n]], [(0, 1)], "ins"))
 
 
 def _unchanged(old: list[str], i1: int, i2: int, j1: int, *, first: bool, last: bool, context: int) -> list[DiffRow]:

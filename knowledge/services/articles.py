@@ -236,7 +236,7 @@ def article_publish(*, actor: User, article: Article) -> ArticleVersion:
             recipient=version.author,
             kind="knowledge.published",
             title=f"Published: {locked.title} (version {number})",
-            body=f"Reviewed and published by {actor.get_full_name() or actor.username}.",
+            body=f"Reviewed and published by {actor}.",  # User.__str__: the name, else the username
             url=f"/kb/{locked.slug}/",
         )
     return version
