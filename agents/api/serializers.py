@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from agents.models import AgentState, AuditEvent, Notification, Team, User
 from config.api.fields import AwareDateTimeField
+from config.api.serializers import ModelSerializer
 
 
 class AgentStateSerializer(serializers.Serializer):
@@ -16,7 +17,7 @@ class AgentStateSerializer(serializers.Serializer):
     at = AwareDateTimeField(required=False, write_only=True, help_text="When the change happened (default: now)")
 
 
-class TeamSerializer(serializers.ModelSerializer):
+class TeamSerializer(ModelSerializer):
     programs: serializers.PrimaryKeyRelatedField[Team] = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
@@ -25,7 +26,7 @@ class TeamSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(ModelSerializer):
     teams = serializers.SerializerMethodField(help_text="The ids of the teams the user sits on.")
 
     class Meta:
@@ -40,7 +41,7 @@ class UserSerializer(serializers.ModelSerializer):
         return sorted(membership.team_id for membership in user.memberships.all())
 
 
-class AuditEventSerializer(serializers.ModelSerializer):
+class AuditEventSerializer(ModelSerializer):
     class Meta:
         model = AuditEvent
         fields = ["id", "at", "actor", "actor_label", "action", "object_type", "object_id", "program", "ip_address",
@@ -48,7 +49,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(ModelSerializer):
     class Meta:
         model = Notification
         fields = ["id", "created_at", "kind", "title", "body", "url", "read_at"]

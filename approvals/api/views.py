@@ -25,11 +25,12 @@ from approvals.services import (
     approval_request,
 )
 from config.api.fields import input_request, scope_related
+from config.api.serializers import ModelSerializer
 from crm.selectors import customer_list
 from tickets.selectors import ticket_list
 
 
-class ApprovalSerializer(serializers.ModelSerializer):
+class ApprovalSerializer(ModelSerializer):
     kind = serializers.ChoiceField(choices=ApprovalKind.choices)
     status = serializers.ChoiceField(choices=STATUS_CHOICES, read_only=True)
     requested_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(

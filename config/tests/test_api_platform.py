@@ -348,3 +348,21 @@ def test_every_error_under_the_api_is_json(world, integrator_token):
             assert response.status_code == status, response.content[:200]
             assert response["Content-Type"].startswith("application/json")
             assert set(response.json()) >= {"code", "message"}
+
+
+def test_a_related_field_narrowed_for_one_caller_stays_narrowed_for_that_caller_only(world, rf):
+    """Model serializers build their fields once per class (config.api.serializers); each instance works on
+    its own copy, so narrowing one caller's related field never reaches another caller's serializer."""
+    from crm.api.serializers import CallSerializer
+
+    mine = customer_with_phone(world.program_a, "+14155550100")
+    theirs = customer_with_phone(world.program_b, "+442071838750")
+    serializers = {}
+    for user in (world.agent, world.agent_b):
+        request = rf.post("/api/v1/calls/")
+        request.user = user
+        serializers[user.username] = CallSerializer(data={}, context={"request": request})
+    scoped = {name: set(s.fields["customer"].queryset.values_list("pk", flat=True)) for name, s in serializers.items()}
+    assert scoped == {"agent": {mine.pk}, "agent_b": {theirs.pk}}
+    written_out = CallSerializer().fields["customer"]  # writing a call out: no scope, no query set to build
+    assert not written_out.queryset.exists()

@@ -11,6 +11,7 @@ from agents.models import AgentState, User
 from agents.permissions import served_program_ids
 from agents.selectors import program_list, user_list_active
 from config.api.fields import AwareDateTimeField, input_request, scope_related
+from config.api.serializers import ModelSerializer
 from crm.models import (
     Call,
     CallDirection,
@@ -36,7 +37,7 @@ from crm.services.calls import CALL_FIELDS
 FLAG_HELP = "One of: " + ", ".join(NoteFlag.values[1:])
 
 
-class PhoneSerializer(serializers.ModelSerializer):
+class PhoneSerializer(ModelSerializer):
     number = serializers.CharField(max_length=40, help_text="Any common format on input; E.164 on output.")
 
     class Meta:
@@ -44,7 +45,7 @@ class PhoneSerializer(serializers.ModelSerializer):
         fields = ["number", "label", "is_primary"]
 
 
-class EmailSerializer(serializers.ModelSerializer):
+class EmailSerializer(ModelSerializer):
     address = serializers.EmailField()
 
     class Meta:
@@ -52,7 +53,7 @@ class EmailSerializer(serializers.ModelSerializer):
         fields = ["address", "is_primary"]
 
 
-class CustomerSerializer(serializers.ModelSerializer):
+class CustomerSerializer(ModelSerializer):
     # Reads a customer of ``selectors.customer_list_for_api`` (organization, contact points and flags
     # come as columns of the customer's row).
     organization = serializers.CharField(source="organization_name", allow_null=True, read_only=True)
@@ -153,7 +154,7 @@ class LookupOutputSerializer(serializers.Serializer):
     results = LookupResultSerializer(many=True, help_text="Best match first.")
 
 
-class NoteSerializer(serializers.ModelSerializer):
+class NoteSerializer(ModelSerializer):
     author: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
     flag = serializers.ChoiceField(choices=NoteFlag.choices, required=False, allow_blank=True)
 
@@ -184,7 +185,7 @@ DERIVED_FIELDS = [
 ]
 
 
-class CallSerializer(serializers.ModelSerializer):
+class CallSerializer(ModelSerializer):
     direction = serializers.ChoiceField(choices=CallDirection.choices)
     disposition = serializers.ChoiceField(choices=Disposition.choices, required=False, allow_blank=True)
     wrap_up_code: serializers.SlugRelatedField[WrapUpCode] = serializers.SlugRelatedField(
@@ -242,7 +243,7 @@ class DataRequestInputSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True)
 
 
-class DataRequestSerializer(serializers.ModelSerializer):
+class DataRequestSerializer(ModelSerializer):
     class Meta:
         model = DataRequest
         fields = ["id", "created_at", "updated_at", "kind", "customer", "status", "due_at", "completed_at"]
@@ -269,14 +270,14 @@ class CallEventInputSerializer(serializers.Serializer):
         return agent
 
 
-class WrapUpCodeSerializer(serializers.ModelSerializer):
+class WrapUpCodeSerializer(ModelSerializer):
     class Meta:
         model = WrapUpCode
         fields = ["id", "created_at", "updated_at", "program", "code", "label", "resolves", "is_active", "position"]
         read_only_fields = fields
 
 
-class ConsentSerializer(serializers.ModelSerializer):
+class ConsentSerializer(ModelSerializer):
     """One entry of the consent ledger (append-only: records are never changed)."""
 
     purpose = serializers.ChoiceField(choices=ConsentPurpose.choices)
@@ -301,7 +302,7 @@ class ConsentSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at", "customer", "recorded_by"]
 
 
-class DoNotCallEntrySerializer(serializers.ModelSerializer):
+class DoNotCallEntrySerializer(ModelSerializer):
     number = serializers.CharField(max_length=40, help_text="Any common format; stored and shown as E.164")
 
     class Meta:
@@ -320,7 +321,7 @@ class DoNotCallEntrySerializer(serializers.ModelSerializer):
             scope_related(self, program=program_list(actor=request.user))
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
+class OrganizationSerializer(ModelSerializer):
     class Meta:
         model = Organization
         fields = ["id", "created_at", "updated_at", "program", "name"]

@@ -9,13 +9,14 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 
 from agents.http import api_actor
+from config.api.serializers import ModelSerializer
 from config.events import EVENT_NAMES
 from integrations.models import WebhookDelivery, WebhookSubscription
 from integrations.selectors import webhook_list
 from integrations.services.webhooks import webhook_subscribe
 
 
-class WebhookSerializer(serializers.ModelSerializer):
+class WebhookSerializer(ModelSerializer):
     events = serializers.ListField(child=serializers.ChoiceField(choices=EVENT_NAMES), min_length=1)
     secret = serializers.CharField(read_only=True, help_text="Verify X-Switchboard-Signature with it.")
 
@@ -25,7 +26,7 @@ class WebhookSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at", "updated_at", "secret", "is_active", "consecutive_failures"]
 
 
-class DeliverySerializer(serializers.ModelSerializer):
+class DeliverySerializer(ModelSerializer):
     class Meta:
         model = WebhookDelivery
         fields = ["id", "event", "attempts", "status_code", "error", "duration_ms", "delivered_at", "created_at"]

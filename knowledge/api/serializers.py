@@ -3,10 +3,11 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from agents.models import User
+from config.api.serializers import ModelSerializer
 from knowledge.models import LANGUAGES, Article, ArticleDraft, ArticleVersion, StepKind
 
 
-class ArticleSerializer(serializers.ModelSerializer):
+class ArticleSerializer(ModelSerializer):
     kind = serializers.ChoiceField(choices=Article.Kind.choices)
     status = serializers.ChoiceField(choices=Article.Status.choices, read_only=True)
 
@@ -42,7 +43,7 @@ class SearchHitSerializer(serializers.Serializer):
     snippet = serializers.CharField(help_text="HTML with <mark> around matches; everything else escaped.")
 
 
-class ArticleVersionSerializer(serializers.ModelSerializer):
+class ArticleVersionSerializer(ModelSerializer):
     author: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
     published_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
         slug_field="username", read_only=True
@@ -96,7 +97,7 @@ class ArticleEditSerializer(serializers.Serializer):
     change_note = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
-class ArticleDraftSerializer(serializers.ModelSerializer):
+class ArticleDraftSerializer(ModelSerializer):
     author: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:

@@ -8,11 +8,12 @@ from rest_framework import serializers
 
 from agents.selectors import program_list
 from config.api.fields import input_request, scope_related
+from config.api.serializers import ModelSerializer
 from outbound.models import Campaign, CampaignContact, CampaignStatus, ContactStatus, Outcome
 from outbound.selectors import campaign_progress
 
 
-class CampaignSerializer(serializers.ModelSerializer):
+class CampaignSerializer(ModelSerializer):
     status = serializers.ChoiceField(
         choices=CampaignStatus.choices, required=False, help_text="PATCH moves it: draft → running ⇄ paused → done"
     )
@@ -50,7 +51,7 @@ class CampaignSerializer(serializers.ModelSerializer):
         }
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(ModelSerializer):
     status = serializers.ChoiceField(choices=ContactStatus.choices, read_only=True)
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     assigned_to: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(

@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from agents.models import User
 from config.api.fields import input_request, scope_related
+from config.api.serializers import ModelSerializer
 from crm.permissions import can_hear_call_recording
 from crm.selectors import call_list
 from quality.models import (
@@ -31,7 +32,7 @@ from quality.services.surveys import survey_link
 from tickets.selectors import ticket_list
 
 
-class SurveySerializer(serializers.ModelSerializer):
+class SurveySerializer(ModelSerializer):
     agent: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
     status = serializers.ChoiceField(choices=SurveyStatus.choices, read_only=True)
     channel = serializers.ChoiceField(choices=SurveyChannel.choices, read_only=True)
@@ -63,7 +64,7 @@ class SurveySerializer(serializers.ModelSerializer):
         return survey_link(survey)
 
 
-class SurveyResponseSerializer(serializers.ModelSerializer):
+class SurveyResponseSerializer(ModelSerializer):
     agent: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
     call = serializers.IntegerField(source="survey.call_id", read_only=True, allow_null=True)
     ticket = serializers.IntegerField(source="survey.ticket_id", read_only=True, allow_null=True)
@@ -108,7 +109,7 @@ class SurveyResponseInputSerializer(serializers.Serializer):
 # --- Quality reviews -------------------------------------------------------------------------------------
 
 
-class CriterionSerializer(serializers.ModelSerializer):
+class CriterionSerializer(ModelSerializer):
     class Meta:
         model = Criterion
         fields = [
@@ -118,7 +119,7 @@ class CriterionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ScorecardVersionSerializer(serializers.ModelSerializer):
+class ScorecardVersionSerializer(ModelSerializer):
     criteria = CriterionSerializer(many=True, read_only=True)
 
     class Meta:
@@ -127,7 +128,7 @@ class ScorecardVersionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ScorecardSerializer(serializers.ModelSerializer):
+class ScorecardSerializer(ModelSerializer):
     versions = ScorecardVersionSerializer(many=True, read_only=True, help_text="Newest first")
 
     class Meta:
@@ -136,7 +137,7 @@ class ScorecardSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReviewAnswerSerializer(serializers.ModelSerializer):
+class ReviewAnswerSerializer(ModelSerializer):
     section = serializers.CharField(source="criterion.section", read_only=True)
     label = serializers.CharField(source="criterion.label", read_only=True)  # type: ignore[assignment]
     scale_max = serializers.IntegerField(source="criterion.scale_max", read_only=True)
@@ -149,7 +150,7 @@ class ReviewAnswerSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class ReviewSerializer(ModelSerializer):
     agent: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
     reviewer: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True

@@ -8,12 +8,13 @@ from rest_framework import serializers
 
 from agents.models import User
 from config.api.fields import AwareDateTimeField, input_request, scope_related
+from config.api.serializers import ModelSerializer
 from crm.selectors import customer_list
 from tickets.models import Category, Channel, Comment, FollowUp, Priority, Ticket
 from tickets.selectors import ticket_list
 
 
-class TicketSerializer(serializers.ModelSerializer):
+class TicketSerializer(ModelSerializer):
     status = serializers.ChoiceField(choices=Ticket.Status.choices, read_only=True)
 
     class Meta:
@@ -73,7 +74,7 @@ class TicketUpdateSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class CommentSerializer(serializers.ModelSerializer):
+class CommentSerializer(ModelSerializer):
     author: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
@@ -88,7 +89,7 @@ class CommentSerializer(serializers.ModelSerializer):
         }
 
 
-class FollowUpSerializer(serializers.ModelSerializer):
+class FollowUpSerializer(ModelSerializer):
     status = serializers.ChoiceField(choices=FollowUp.Status.choices, required=False)
     due_at = AwareDateTimeField(help_text="With its UTC offset or Z; a time without one is refused.")
 
@@ -137,7 +138,7 @@ class FollowUpStatusSerializer(serializers.Serializer):
     )
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class CategorySerializer(ModelSerializer):
     class Meta:
         model = Category
         fields = ["id", "program", "name", "team", "skills"]
