@@ -50,11 +50,18 @@ def _tolerant(name: str, method: Callable[..., Any]) -> Callable[..., Any]:
 class TolerantRedisCache(RedisCache):
     """Django's Redis cache, answering a miss (or doing nothing) while Redis is unreachable."""
 
+    @functools.cached_property
+    def _writer(self) -> Any:
+        """The client ``hit`` sends through, made once: Django makes a new one (with its table of some 170 reply
+        parsers) for every call, which an API request, counted by ``hit``, paid for each time. Django keeps a
+        cache object per thread, so this client is never shared between threads."""
+        return self._cache.get_client(write=True)
+
     def hit(self, key: str, lifetime: int) -> int | None:
         """Adds one to the counter ``key`` (kept ``lifetime`` seconds after its last hit) and returns it, in
         one round trip; None while Redis is away."""
         key = self.make_and_validate_key(key)
-        pipe = self._cache.get_client(key, write=True).pipeline(transaction=False)
+        pipe = self._writer.pipeline(transaction=False)
         pipe.incr(key)
         pipe.expire(key, lifetime)
         count, _ = pipe.execute()
