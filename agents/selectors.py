@@ -269,7 +269,8 @@ def available_agent(
         members = members.filter(skills__contains=list(skills))
     if only is not None:
         members = members.filter(pk=only)
-    return members.order_by("state_spans__started_at", "pk").first()
+    # Routing reads who it is (the id and the name for the ticket's history), nothing else of the account.
+    return members.order_by("state_spans__started_at", "pk").only("username", "is_active").first()
 
 
 def team_members_to_alert(*, team: Team | None) -> Sequence[User]:

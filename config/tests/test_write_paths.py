@@ -10,13 +10,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from agents.models import AgentState, Role
+from agents.services.states import agent_state_set
+from agents.tests.factories import make_user
 from crm.models import Call
 from crm.tests.factories import customer_with_phone
 from integrations.services.tokens import token_create
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
-# A ticket's routing reads the agent states once (issue 21: the agent available now gets it).
+# A ticket's routing reads the agent states once (issue 21: the agent available now gets it); its first two
+# timeline entries (opened, and assigned) go in one statement.
 STATEMENTS = 7
 # A call asks whether its program surveys customers (issue 18) instead; the issue-16 target is at most 8.
 CALL_STATEMENTS = 7
@@ -37,7 +41,10 @@ def api(world):
 
 
 def test_opening_a_ticket_sends_seven_statements(api, world):
-    customer = customer_with_phone(world.program_a, "+14155550100")
+    # An agent is available, so routing assigns the ticket: its timeline opens with two entries.
+    speaker = make_user(Role.AGENT, team=world.team_a, username="speaker", languages=["en"])
+    agent_state_set(actor=speaker, agent=speaker, state=AgentState.AVAILABLE)
+    customer = customer_with_phone(world.program_a, "+14155550100", preferred_language="en")
     with CaptureQueriesContext(connection) as queries:
         response = api.post("/api/v1/tickets/", {"subject": "Oven door broken", "customer": customer.pk}, format="json")
     assert response.status_code == 201, response.json()
@@ -45,9 +52,11 @@ def test_opening_a_ticket_sends_seven_statements(api, world):
     assert len(statements) <= STATEMENTS, "\n".join(statements)
     ticket = Ticket.objects.get(pk=response.json()["id"])
     body = response.json()
-    assert (body["number"], body["team"], body["customer"], body["program"]) == (
-        ticket.number, ticket.team_id, customer.pk, world.program_a.pk,
+    assert (body["number"], body["team"], body["assignee"], body["customer"], body["program"]) == (
+        ticket.number, ticket.team_id, speaker.pk, customer.pk, world.program_a.pk,
     )  # fmt: skip
+    timeline = list(ticket.events.order_by("pk").values_list("kind", "new_value", "note"))
+    assert timeline == [("created", ticket.number, ""), ("assignee", "speaker", "available, speaks en")]
 
 
 @pytest.mark.django_db(transaction=True)  # as in a request: the service's transaction is the outermost one

@@ -56,10 +56,18 @@ class SlaClock:
         return self.window.between(start, end, self.zone)
 
 
+# The columns the clock reads: the policy's targets, the program's zone and its business hours.
+_POLICY_FIELDS = (
+    "program", "first_response_minutes", "resolution_minutes", "business_hours",
+    "program__time_zone", "program__business_hours__windows", "program__business_hours__holidays",
+)  # fmt: skip
+
+
 def _policy(program_id: int, priority: str) -> SlaPolicy | None:
-    """The policy with its program and the program's business hours, in one query."""
+    """The policy with its program and the program's business hours, in one query of the clock's columns."""
     return (
         SlaPolicy.objects.select_related("program__business_hours")
+        .only(*_POLICY_FIELDS)
         .filter(program_id=program_id, priority=priority)
         .first()
     )

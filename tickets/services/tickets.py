@@ -23,14 +23,21 @@ from tickets.services.sla import sla_pause, sla_resume, sla_set_due
 
 
 def _event(ticket: Ticket, kind: str, actor: User | None, old: Any = "", new: Any = "", note: str = "") -> TicketEvent:
-    return TicketEvent.objects.create(
-        ticket=ticket,
-        kind=kind,
-        actor=actor if isinstance(actor, User) else None,
-        old_value=str(old or "")[:200],
-        new_value=str(new or "")[:200],
-        note=redact_text(note),
-    )
+    return TicketEvent.objects.create(**_event_fields(ticket, kind, actor, old, new, note))
+
+
+def _event_fields(
+    ticket: Ticket, kind: str, actor: User | None, old: Any = "", new: Any = "", note: str = ""
+) -> dict[str, Any]:
+    """A timeline entry's values, bounded and redacted here (``bulk_create`` skips the ``pre_save`` guard)."""
+    return {
+        "ticket": ticket,
+        "kind": kind,
+        "actor": actor if isinstance(actor, User) else None,
+        "old_value": str(old or "")[:200],
+        "new_value": str(new or "")[:200],
+        "note": redact_text(note),
+    }
 
 
 def _changed(ticket: Ticket, fields: list[str]) -> None:
@@ -105,9 +112,13 @@ def ticket_create(
             first_response_due=ticket.first_response_due,
             resolution_due=ticket.resolution_due,
         )
-        _event(ticket, TicketEvent.Kind.CREATED, actor, new=ticket.number)
+        # The opening entries of the timeline go in one statement.
+        events = [_event_fields(ticket, TicketEvent.Kind.CREATED, actor, new=ticket.number)]
         if assignee is not None:
-            _event(ticket, TicketEvent.Kind.ASSIGNEE, actor, new=assignee.get_username(), note=routed.why)
+            events.append(
+                _event_fields(ticket, TicketEvent.Kind.ASSIGNEE, actor, new=assignee.get_username(), note=routed.why)
+            )
+        TicketEvent.objects.bulk_create([TicketEvent(**fields) for fields in events])
         if call is not None:
             _link_call(actor=actor, ticket=ticket, call=call)
         publish("ticket.created", program_id=program.pk, payload={"ticket_id": ticket.pk, "number": ticket.number})
