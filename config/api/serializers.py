@@ -8,16 +8,15 @@ from typing import Any, ClassVar
 from rest_framework import serializers
 
 
+# DRF's ModelSerializer with its fields worked out from the model once per class, not per instance.
+#
+# DRF introspects the model for every serializer it makes: for one ticket written out that was over a
+# third of the serializer's time, on every API response. The fields depend only on the class (its
+# ``Meta`` and declared fields), so each instance gets a deep copy of the ones built the first time,
+# as DRF already does for declared fields; what an instance changes on its own (``scope_related``
+# narrowing a related field to the caller's programs) stays on its copy.
+# (A comment, not a docstring: the API schema would show a docstring as every serializer's description.)
 class ModelSerializer(serializers.ModelSerializer):
-    """DRF's ModelSerializer with its fields worked out from the model once per class, not per instance.
-
-    DRF introspects the model for every serializer it makes: for one ticket written out that was over a
-    third of the serializer's time, on every API response. The fields depend only on the class (its
-    ``Meta`` and declared fields), so each instance gets a deep copy of the ones built the first time,
-    as DRF already does for declared fields; what an instance changes on its own (``scope_related``
-    narrowing a related field to the caller's programs) stays on its copy.
-    """
-
     _built_fields: ClassVar[dict[str, Any]]  # set on each class the first time one of its instances asks
 
     def get_fields(self) -> dict[str, Any]:
