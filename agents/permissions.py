@@ -12,6 +12,7 @@ from typing import Any, TypeGuard
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from django.db.models import BooleanField, Func, Value
 
 from agents.models import Role, Team, User
 
@@ -51,6 +52,13 @@ def served_programs_sql(user: str) -> str:
         SELECT coalesce(json_agg(json_build_array(p.id, p.default_region) ORDER BY p.id), '[]')
         FROM agents_program p WHERE agents_user_serves({user}, p.id)
     )"""  # noqa: S608
+
+
+def serves(user: Any, program: Any) -> Func:
+    """``agents_user_serves`` as a query expression, for a filter: ``user`` and ``program`` are expressions
+    (``F("owner_id")``) or ids."""
+    as_expression = [value if hasattr(value, "resolve_expression") else Value(value) for value in (user, program)]
+    return Func(*as_expression, function="agents_user_serves", output_field=BooleanField())
 
 
 def served_programs(user: Actor | None) -> dict[int, str]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
-from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import JSONObject
 
 from agents import permissions
@@ -205,8 +205,7 @@ def agent_desk(*, agent: User) -> dict[str, Any]:
     """The top bar's state menu in one query: the agent's state now (offline when none) and the break
     reasons of the programs it serves (``agents_user_serves``, the one definition of "serves")."""
     open_span = AgentStateSpan.objects.filter(user=OuterRef("pk"), ended_at__isnull=True)
-    serves = Func(Value(agent.pk), F("program_id"), function="agents_user_serves", output_field=BooleanField())
-    reasons = BreakReason.objects.filter(serves, is_active=True)
+    reasons = BreakReason.objects.filter(permissions.serves(agent.pk, F("program_id")), is_active=True)
     row = (
         User.objects.filter(pk=agent.pk)
         .annotate(

@@ -23,10 +23,11 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from agents.models import Role, User
-from agents.permissions import served_program_ids
+from agents.permissions import serves
 from agents.services import audit_record, notification_send
 from config.errors import NotAllowed
 from config.events import EVENT_NAMES
@@ -144,18 +145,18 @@ def webhook_fan_out(event: str, program_id: int | None, payload: dict[str, Any])
     """Subscriber of config.events, inside the publishing transaction: one delivery row (the outbox) per
     matching subscription, and a nudge to the worker once it commits. Redis may lose the nudge; the
     dispatcher (``webhook_deliveries_dispatch``) sends whatever is due from the rows."""
-    # Owners come in a second query, sent only when some subscription matches (most writes have none).
-    subscriptions = WebhookSubscription.objects.filter(is_active=True, events__contains=[event]).prefetch_related(
-        "owner"
+    matching = WebhookSubscription.objects.filter(is_active=True, events__contains=[event])
+    if program_id is not None:  # an integrator only hears about its own programs
+        matching = matching.filter(serves(F("owner_id"), program_id))
+    # The ids only, in one query: most writes match no subscription, and each match is one row below.
+    subscription_ids = list(matching.values_list("pk", flat=True))
+    if not subscription_ids:
+        return
+    body = {"event": event, "program": program_id, "data": payload, "sent_at": timezone.now().isoformat()}
+    deliveries = WebhookDelivery.objects.bulk_create(
+        [WebhookDelivery(subscription_id=pk, event=event, payload=body) for pk in subscription_ids]
     )
-    for subscription in subscriptions:
-        if program_id is not None and program_id not in served_program_ids(subscription.owner):
-            continue  # an integrator only hears about its own programs
-        delivery = WebhookDelivery.objects.create(
-            subscription=subscription,
-            event=event,
-            payload={"event": event, "program": program_id, "data": payload, "sent_at": timezone.now().isoformat()},
-        )
+    for delivery in deliveries:
         enqueue_on_commit("integrations.webhook_deliver", delivery.pk)
 
 
