@@ -144,7 +144,7 @@ def customer_merged_into(*, actor: Actor, pk: int | str) -> int | None:
 _REF_FIELDS = (
     "program", "preferred_language", "preferred_agent",
     "program__name", "program__default_team",
-    "program__default_team__name", "program__default_team__languages", "program__default_team__skills",
+    "program__default_team__languages", "program__default_team__skills",
     "preferred_agent__username", "preferred_agent__is_active",
 )  # fmt: skip
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from agents.models import AuditEvent
+from crm.api.serializers import CallSerializer
 from crm.models import Customer
 from crm.tests.factories import customer_with_phone
 from integrations.models import ApiToken, WebhookSubscription
@@ -353,8 +354,6 @@ def test_every_error_under_the_api_is_json(world, integrator_token):
 def test_a_related_field_narrowed_for_one_caller_stays_narrowed_for_that_caller_only(world, rf):
     """Model serializers build their fields once per class (config.api.serializers); each instance works on
     its own copy, so narrowing one caller's related field never reaches another caller's serializer."""
-    from crm.api.serializers import CallSerializer
-
     mine = customer_with_phone(world.program_a, "+14155550100")
     theirs = customer_with_phone(world.program_b, "+442071838750")
     serializers = {}
