@@ -140,10 +140,11 @@ def customer_merged_into(*, actor: Actor, pk: int | str) -> int | None:
 
 
 # What ``customer_ref`` reads: the customer's ids and language, its program and that program's default team,
-# and the preferred agent; the columns routing (``tickets.services.routing``) and the program rule read.
+# its settings version, and the preferred agent; the columns routing (``tickets.services.routing``), the SLA clock
+# (``tickets.services.sla``) and the program rule read.
 _REF_FIELDS = (
     "program", "preferred_language", "preferred_agent",
-    "program__name", "program__default_team",
+    "program__name", "program__config_version", "program__default_team",
     "program__default_team__languages", "program__default_team__skills",
     "preferred_agent__username", "preferred_agent__is_active",
 )  # fmt: skip

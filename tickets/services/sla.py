@@ -24,10 +24,11 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
-from agents.models import User
+from agents.models import Program, User
 from agents.permissions import is_admin
 from agents.selectors import team_supervisors
 from agents.services import audit_record, notification_send
+from agents.settings_cache import program_setting
 from config.errors import NotAllowed
 from config.hours import Window, parse_windows
 from config.queue import enqueue_on_commit
@@ -56,21 +57,46 @@ class SlaClock:
         return self.window.between(start, end, self.zone)
 
 
+@dataclass(frozen=True)
+class SlaTargets:
+    """A policy as the clock applies it: its two targets and how it counts time."""
+
+    first_response: timedelta
+    resolution: timedelta
+    clock: SlaClock
+
+
 # The columns the clock reads: the policy's targets, the program's zone and its business hours.
 _POLICY_FIELDS = (
-    "program", "first_response_minutes", "resolution_minutes", "business_hours",
+    "program", "priority", "first_response_minutes", "resolution_minutes", "business_hours",
     "program__time_zone", "program__business_hours__windows", "program__business_hours__holidays",
 )  # fmt: skip
 
 
-def _policy(program_id: int, priority: str) -> SlaPolicy | None:
-    """The policy with its program and the program's business hours, in one query of the clock's columns."""
-    return (
-        SlaPolicy.objects.select_related("program__business_hours")
-        .only(*_POLICY_FIELDS)
-        .filter(program_id=program_id, priority=priority)
-        .first()
+def _policies(program_id: int, priority: str | None = None) -> list[SlaPolicy]:
+    """The program's policies (or its one for ``priority``) with the program and its business hours, in one
+    query of the clock's columns."""
+    policies = SlaPolicy.objects.select_related("program__business_hours").only(*_POLICY_FIELDS)
+    if priority is not None:
+        policies = policies.filter(priority=priority)
+    return list(policies.filter(program_id=program_id))
+
+
+def _targets_of(policy: SlaPolicy) -> SlaTargets:
+    return SlaTargets(
+        timedelta(minutes=policy.first_response_minutes), timedelta(minutes=policy.resolution_minutes), _clock(policy)
     )
+
+
+def _targets(program: Program, priority: str) -> SlaTargets | None:
+    """The program's targets for ``priority``, kept in this process while the program's settings version
+    holds (``agents.settings_cache``): opening a ticket reads no policy, business hours or time zone."""
+
+    def load() -> SlaTargets | None:
+        policies = _policies(program.pk, priority)
+        return _targets_of(policies[0]) if policies else None
+
+    return program_setting(program, f"sla.{priority}", load)
 
 
 def _clock(policy: SlaPolicy) -> SlaClock:
@@ -86,20 +112,19 @@ def _clock(policy: SlaPolicy) -> SlaClock:
     return SlaClock(Window(parse_windows(hours.windows), frozenset(hours.holidays)), zone)
 
 
-def _due_times(policy: SlaPolicy | None, ticket: Ticket) -> tuple[datetime | None, datetime | None]:
-    if policy is None or ticket.sla_paused_at is not None:
+def _due_times(targets: SlaTargets | None, ticket: Ticket) -> tuple[datetime | None, datetime | None]:
+    if targets is None or ticket.sla_paused_at is not None:
         return None, None
-    clock = _clock(policy)
     start = ticket.created_at or timezone.now()
     return (
-        clock.add(start, timedelta(minutes=policy.first_response_minutes) + ticket.sla_paused),
-        clock.add(start, timedelta(minutes=policy.resolution_minutes) + ticket.sla_paused),
+        targets.clock.add(start, targets.first_response + ticket.sla_paused),
+        targets.clock.add(start, targets.resolution + ticket.sla_paused),
     )
 
 
 def sla_set_due(ticket: Ticket) -> list[str]:
     """Sets ``ticket``'s due times from its program's policy for its priority (unsaved); returns the fields."""
-    ticket.first_response_due, ticket.resolution_due = _due_times(_policy(ticket.program_id, ticket.priority), ticket)
+    ticket.first_response_due, ticket.resolution_due = _due_times(_targets(ticket.program, ticket.priority), ticket)
     return ["first_response_due", "resolution_due"]
 
 
@@ -117,11 +142,11 @@ def sla_resume(ticket: Ticket, *, now: datetime) -> list[str]:
     pause and the due times move by it (unsaved); returns the changed fields."""
     if ticket.sla_paused_at is None:
         return []
-    policy = _policy(ticket.program_id, ticket.priority)
-    if policy is not None:
-        ticket.sla_paused += _clock(policy).between(ticket.sla_paused_at, now)
+    targets = _targets(ticket.program, ticket.priority)
+    if targets is not None:
+        ticket.sla_paused += targets.clock.between(ticket.sla_paused_at, now)
     ticket.sla_paused_at = None
-    ticket.first_response_due, ticket.resolution_due = _due_times(policy, ticket)
+    ticket.first_response_due, ticket.resolution_due = _due_times(targets, ticket)
     return ["sla_paused", "sla_paused_at", "first_response_due", "resolution_due"]
 
 
@@ -138,8 +163,7 @@ def sla_recompute_owed() -> int:
 def sla_recompute(*, program_id: int) -> int:
     """Due times of the program's open tickets again, after its business hours or a policy changed; returns
     how many tickets moved. Paused tickets keep waiting."""
-    policies = {policy.priority: policy for policy in SlaPolicy.objects.select_related("program__business_hours")
-                .filter(program_id=program_id)}  # fmt: skip
+    targets = {policy.priority: _targets_of(policy) for policy in _policies(program_id)}
     tickets = Ticket.objects.filter(program_id=program_id, status__in=OPEN_STATUSES, sla_paused_at__isnull=True)
     moved = 0
     pks = list(tickets.values_list("pk", flat=True))
@@ -153,7 +177,7 @@ def sla_recompute(*, program_id: int) -> int:
             )  # fmt: skip
             changed = []
             for ticket in batch:
-                due = _due_times(policies.get(ticket.priority), ticket)
+                due = _due_times(targets.get(ticket.priority), ticket)
                 if due != (ticket.first_response_due, ticket.resolution_due):
                     ticket.first_response_due, ticket.resolution_due = due
                     changed.append(ticket)

@@ -8,13 +8,15 @@ import zoneinfo
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agents.models import AuditEvent, Program
 from config.hours import ALL_DAY, Window, parse_windows
-from tickets.models import BusinessHours, SlaRecompute, Ticket, TicketEvent
+from tickets.models import BusinessHours, SlaPolicy, SlaRecompute, Ticket, TicketEvent
 from tickets.services.sla import (
     sla_calendar_save,
     sla_check,
@@ -244,3 +246,91 @@ def test_a_real_worker_recomputes_due_times_after_a_holiday_is_added(world, new_
     # The Tuesday is a holiday now: Wednesday 09:00-17:00.
     assert ticket.resolution_due == ny(2026, 11, 25, 17)
     assert not SlaRecompute.objects.exists()
+
+
+# --- The policy kept in memory (agents.settings_cache) ---------------------------------------------------------
+
+
+def _opened_now(world) -> Ticket:
+    """A ticket opened as a new request opens it: with the program read now."""
+    return ticket_create(actor=world.agent, program=Program.objects.get(pk=world.program_a.pk), subject="Oven")
+
+
+def _first_response_minutes(world) -> int:
+    ticket = _opened_now(world)
+    return round((ticket.first_response_due - ticket.created_at) / timedelta(minutes=1))
+
+
+@pytest.mark.django_db
+def test_a_policy_changed_by_another_process_applies_to_the_next_ticket(world):
+    policy = SlaPolicyFactory(program=world.program_a, priority="normal", first_response_minutes=60)
+    assert _first_response_minutes(world) == 60
+    assert _first_response_minutes(world) == 60  # from memory now
+    # Another process's change reaches this one only through the database: no signal here.
+    SlaPolicy.objects.filter(pk=policy.pk).update(first_response_minutes=15)
+    assert _first_response_minutes(world) == 15
+    # Business hours and the program's zone too: open two days from today there, 09:00-17:00 only.
+    zone = zoneinfo.ZoneInfo("Pacific/Kiritimati")
+    day = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[(timezone.now().astimezone(zone).weekday() + 2) % 7]
+    BusinessHours.objects.bulk_create([BusinessHours(program=world.program_a, windows={day: ["09:00", "17:00"]})])
+    SlaPolicy.objects.filter(pk=policy.pk).update(business_hours=True)
+    Program.objects.filter(pk=world.program_a.pk).update(time_zone=zone.key)
+    ticket = _opened_now(world)
+    window = Window(parse_windows({day: ["09:00", "17:00"]}), frozenset())
+    assert ticket.first_response_due == window.add(ticket.created_at, timedelta(minutes=15), zone)
+    assert ticket.first_response_due.astimezone(zone).strftime("%a %H:%M") == f"{day.title()} 09:15"
+
+
+@pytest.mark.django_db
+def test_a_change_made_here_applies_even_to_a_program_row_read_before_it(world):
+    policy = SlaPolicyFactory(program=world.program_a, priority="normal", first_response_minutes=60)
+    program = Program.objects.get(pk=world.program_a.pk)
+    first = ticket_create(actor=world.agent, program=program, subject="Oven")
+    assert first.first_response_due - first.created_at > timedelta(minutes=59)
+    policy.first_response_minutes = 15
+    policy.save()  # the same process, which still holds ``program`` as it was read
+    second = ticket_create(actor=world.agent, program=program, subject="Oven")
+    assert second.first_response_due - second.created_at < timedelta(minutes=16)
+
+
+@pytest.mark.django_db
+def test_a_policy_change_rolled_back_leaves_the_old_policy(world):
+    policy = SlaPolicyFactory(program=world.program_a, priority="normal", first_response_minutes=60)
+
+    def change_then_fail() -> None:
+        with transaction.atomic():
+            policy.first_response_minutes = 15
+            policy.save()
+            assert _first_response_minutes(world) == 15  # read, and kept, inside the transaction
+            raise RuntimeError("the admin's request failed")
+
+    with pytest.raises(RuntimeError):
+        change_then_fail()
+    assert _first_response_minutes(world) == 60
+
+
+@pytest.mark.django_db
+def test_every_change_of_a_programs_settings_moves_its_version(world):
+    program = world.program_a
+    versions: list[int] = []
+
+    def changed() -> None:
+        versions.append(Program.objects.values_list("config_version", flat=True).get(pk=program.pk))
+
+    changed()
+    policy = SlaPolicyFactory(program=program, priority="high")
+    changed()
+    policy.resolution_minutes = 30
+    policy.save()
+    changed()
+    policy.delete()
+    changed()
+    hours = BusinessHours.objects.create(program=program, windows=OFFICE)
+    changed()
+    hours.holidays = [THANKSGIVING]
+    hours.save()
+    changed()
+    program.time_zone = "Europe/Paris"
+    program.save()  # the row in hand carries the version it was read at: the count still goes on
+    changed()
+    assert versions == list(range(versions[0], versions[0] + 7))

@@ -1,0 +1,54 @@
+"""A program's settings kept in memory, per process, for as long as they are current (issue 16).
+
+Settings hung on a program (its SLA policies and business hours) change a few times a year and are read
+for every ticket opened. A process keeps what it read under the program's ``config_version`` as it was
+when it read it; the database adds one to that version in the transaction of every change (the triggers
+of agents migration 0016 and of each settings table). A lookup hands a kept value back only when the
+program the caller holds carries that same version. So a program row read after a change, in any process,
+reads the settings again; a row read before it gets the settings current when it was read, as if the work
+had started a moment earlier. A change rolled back leaves a version nobody reads again.
+
+A change made in this process also empties this process's store (``watch``), for code that goes on
+holding a program row it read before making the change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.db import models
+from django.db.models.signals import post_delete, post_save
+
+from agents.models import Program
+
+T = TypeVar("T")
+
+_kept: dict[tuple[str, int], tuple[int, Any]] = {}
+
+
+def program_setting(program: Program, name: str, load: Callable[[], T]) -> T:
+    """``load()``'s value for ``program``, from memory while ``program.config_version`` is the version it
+    was read at; else read (the version first: what ``load`` reads next is at least as new) and kept."""
+    key = (name, program.pk)
+    kept = _kept.get(key)
+    if kept is not None and kept[0] == program.config_version:
+        return kept[1]
+    version = Program.objects.filter(pk=program.pk).values_list("config_version", flat=True).first()
+    value = load()
+    if version is not None:
+        _kept[key] = (version, value)
+    return value
+
+
+def forget(**kwargs: Any) -> None:
+    """Drops every kept setting of this process (a receiver of the settings models' save and delete)."""
+    _kept.clear()
+
+
+def watch(*settings_models: type[models.Model]) -> None:
+    """Forget on every save or delete of these models in this process (called from each app's ready())."""
+    watched: tuple[type[models.Model], ...] = (Program, *settings_models)
+    for model in watched:
+        for signal in (post_save, post_delete):
+            signal.connect(forget, sender=model, dispatch_uid=f"settings_cache.forget.{model._meta.label}")
