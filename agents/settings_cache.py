@@ -25,6 +25,7 @@ from agents.models import Program
 T = TypeVar("T")
 
 _kept: dict[tuple[str, int], tuple[int, Any]] = {}
+_changes_here = 0  # how many times ``forget`` ran in this process
 
 
 def program_setting(program: Program, name: str, load: Callable[[], T]) -> T:
@@ -34,16 +35,29 @@ def program_setting(program: Program, name: str, load: Callable[[], T]) -> T:
     kept = _kept.get(key)
     if kept is not None and kept[0] == program.config_version:
         return kept[1]
-    version = Program.objects.filter(pk=program.pk).values_list("config_version", flat=True).first()
+    version = _version_now(program)
     value = load()
     if version is not None:
         _kept[key] = (version, value)
     return value
 
 
+def _version_now(program: Program) -> int | None:
+    """The program's version in the database: one query for the row in hand, again after a change made here
+    (a request missing two settings of a program asks once)."""
+    asked = getattr(program, "_settings_version_asked", None)
+    if asked is None or asked[0] != _changes_here:
+        version = Program.objects.filter(pk=program.pk).values_list("config_version", flat=True).first()
+        asked = (_changes_here, version)
+        setattr(program, "_settings_version_asked", asked)  # noqa: B010 - a private mark on the row in hand
+    return asked[1]
+
+
 def forget(**kwargs: Any) -> None:
     """Drops every kept setting of this process (a receiver of the settings models' save and delete)."""
+    global _changes_here
     _kept.clear()
+    _changes_here += 1
 
 
 def watch(*settings_models: type[models.Model]) -> None:

@@ -1,7 +1,7 @@
 """Domain events: services announce what happened; subscribers (webhooks, ...) react.
 
-A service calls ``publish("ticket.created", program_id=..., payload={...})``
-inside its transaction. Subscribers run right there, in the same transaction, and
+A service calls ``publish("ticket.created", program=..., payload={...})`` (or
+``program_id=...``) inside its transaction. Subscribers run right there, in the same transaction, and
 write what they owe as rows (the webhook deliveries are an outbox): a rollback
 takes the event and its rows with it, and a commit keeps both, whatever happens to
 Redis afterwards (DESIGN.md invariants 3 and 11). Anything that leaves the process
@@ -18,9 +18,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.db import models
+
 from config.hooks import app_hooks
 
-Subscriber = Callable[[str, int | None, dict[str, Any]], None]
+Subscriber = Callable[[str, int | None, dict[str, Any], models.Model | None], None]
 _subscribers: list[Subscriber] = []
 
 EVENT_NAMES = (
@@ -49,9 +51,18 @@ def unsubscribe(subscriber: Subscriber) -> None:
         _subscribers.remove(subscriber)
 
 
-def publish(event: str, *, program_id: int | None, payload: dict[str, Any]) -> None:
+def publish(
+    event: str, *, program_id: int | None = None, payload: dict[str, Any], program: models.Model | None = None
+) -> None:
+    """Announces ``event`` to every subscriber, as ``subscriber(event, program_id, payload, program)``.
+
+    ``program``: the program's row, when the publisher holds it (``program_id`` is then its id). A subscriber
+    reading the program's settings reads them from memory with it (``agents.settings_cache``), and from the
+    database with the id alone."""
     if event not in EVENT_NAMES:
         raise ValueError(f"unknown event {event!r}; add it to config.events.EVENT_NAMES")
+    if program is not None:
+        program_id = program.pk
     # Apps subscribe by naming callables in ``event_subscribers`` on their AppConfig (config.hooks).
     for subscriber in [*app_hooks("event_subscribers"), *_subscribers]:
-        subscriber(event, program_id, payload)
+        subscriber(event, program_id, payload, program)

@@ -1,9 +1,10 @@
 """A program's settings version, kept by the database (the per-process settings cache, issue 16).
 
 Every UPDATE of a program row adds one, whatever the statement wrote (a form saving a program read
-minutes ago cannot set it back); ``agents_program_config_changed`` is the trigger function that tables
-of settings hung on a program (SLA policies, business hours: see the tickets migrations) run on every
-change of theirs, so the version moves in the same transaction as the change.
+minutes ago cannot set it back). Tables of settings run a trigger function on every change of theirs, so
+the version moves in the same transaction as the change: ``agents_program_config_changed`` for settings
+hung on one program (a ``program_id`` column: SLA policies, business hours, survey policies), and
+``agents_programs_config_changed`` for settings that touch every program (webhook subscriptions).
 """
 
 from django.db import migrations, models
@@ -28,12 +29,19 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$;
+
+CREATE FUNCTION agents_programs_config_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE agents_program SET config_version = config_version + 1;
+  RETURN NULL;
+END $$;
 """
 
 DROP_SQL = """
 DROP TRIGGER agents_program_config_version ON agents_program;
 DROP FUNCTION agents_program_config_version();
 DROP FUNCTION agents_program_config_changed();
+DROP FUNCTION agents_programs_config_changed();
 """
 
 

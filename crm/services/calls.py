@@ -94,12 +94,12 @@ def _outbound_rules(*, actor: User, program: Program, values: dict[str, Any]) ->
     )
 
 
-def _after_save(call: Call, *, created: bool) -> None:
+def _after_save(call: Call, *, created: bool, program: Program) -> None:
     if call.customer_id:
         customer_touch(customer_id=call.customer_id)
     publish(
         "call.logged" if created else "call.updated",
-        program_id=call.program_id,
+        program=program,
         payload={
             "call_id": call.pk,
             "external_id": call.external_id,
@@ -122,7 +122,7 @@ def call_log_create(*, actor: User, program: Program, direction: str, **values: 
         call = Call(program=program, **cleaned)
         call_replay(call)
         call.save()
-        _after_save(call, created=True)
+        _after_save(call, created=True, program=program)
     return call
 
 
@@ -142,7 +142,7 @@ def call_log_update(*, actor: User, call: Call, **values: Any) -> Call:
         changed += call_replay(locked)
         if changed:
             locked.save(update_fields=[*set(changed), "updated_at"])
-            _after_save(locked, created=False)
+            _after_save(locked, created=False, program=call.program)
     return locked
 
 

@@ -303,7 +303,7 @@ def _call_for_first_event(
                 outbound_violation_reported(program=program, customer=call.customer, number=call.phone_number, at=at)
             publish(
                 "call.logged",
-                program_id=program.pk,
+                program=program,
                 payload={
                     "call_id": call.pk,
                     "external_id": external_id,
@@ -348,7 +348,7 @@ def call_answer(*, actor: User, customer: Customer | None, direction: str, phone
             customer_touch(customer_id=customer.pk)
         publish(
             "call.logged",
-            program_id=program.pk,
+            program=program,
             payload={"call_id": call.pk, "customer_id": call.customer_id, "state": call.state},
         )
         return call_event_apply(actor=actor, call=call, event=CallEventKind.ANSWER, at=now, agent=actor)

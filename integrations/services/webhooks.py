@@ -26,9 +26,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from agents.models import Role, User
+from agents.models import Program, Role, User
 from agents.permissions import serves
 from agents.services import audit_record, notification_send
+from agents.settings_cache import program_setting
 from config.errors import NotAllowed
 from config.events import EVENT_NAMES
 from config.queue import enqueue_on_commit
@@ -141,10 +142,22 @@ def webhook_subscribe(*, actor: User, url: str, events: list[str], request: Any 
     return subscription
 
 
-def webhook_fan_out(event: str, program_id: int | None, payload: dict[str, Any]) -> None:
+def _events_listened() -> frozenset[str]:
+    """The events some active subscription listens to, whoever owns it."""
+    listened = WebhookSubscription.objects.filter(is_active=True).values_list("events", flat=True)
+    return frozenset(event for events in listened for event in events)
+
+
+def webhook_fan_out(event: str, program_id: int | None, payload: dict[str, Any], program: Program | None) -> None:
     """Subscriber of config.events, inside the publishing transaction: one delivery row (the outbox) per
     matching subscription, and a nudge to the worker once it commits. Redis may lose the nudge; the
-    dispatcher (``webhook_deliveries_dispatch``) sends whatever is due from the rows."""
+    dispatcher (``webhook_deliveries_dispatch``) sends whatever is due from the rows.
+
+    With the program's row in hand, an event nobody listens to costs no query: which events are listened
+    to is kept in memory with the program's settings (a change of any subscription moves every program's
+    version: integrations migration 0004)."""
+    if program is not None and event not in program_setting(program, "webhooks.events", _events_listened):
+        return
     matching = WebhookSubscription.objects.filter(is_active=True, events__contains=[event])
     if program_id is not None:  # an integrator only hears about its own programs
         matching = matching.filter(serves(F("owner_id"), program_id))

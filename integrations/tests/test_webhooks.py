@@ -13,10 +13,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from agents.models import Notification
+from agents.models import Notification, Program
 from config.errors import NotAllowed
 from integrations.models import WebhookDelivery, WebhookSubscription
 from integrations.services.webhooks import webhook_deliver, webhook_deliveries_dispatch, webhook_subscribe
+from tickets.services.tickets import ticket_create
 
 pytestmark = pytest.mark.django_db
 
@@ -113,8 +114,39 @@ def test_webhooks_only_carry_the_integrators_programs(world, settings):
 
     settings.WEBHOOK_ALLOW_PRIVATE = True
     subscription = webhook_subscribe(actor=world.integrator, url="http://127.0.0.1:9/", events=["ticket.created"])
-    webhook_fan_out("ticket.created", world.program_b.pk, {"ticket_id": 1})
+    webhook_fan_out("ticket.created", world.program_b.pk, {"ticket_id": 1}, world.program_b)
     assert not WebhookDelivery.objects.filter(subscription=subscription).exists()
+
+
+def test_a_subscription_made_by_another_process_hears_the_next_event(world):
+    """Which events are listened to is kept in memory (agents.settings_cache); a change elsewhere reaches
+    this process through the database alone (no signal here), and the next event is delivered."""
+
+    def open_ticket() -> None:
+        # As a new request opens it: with the program read now.
+        ticket_create(actor=world.agent, program=Program.objects.get(pk=world.program_a.pk), subject="Oven")
+
+    def deliveries() -> list[str]:
+        return list(WebhookDelivery.objects.order_by("pk").values_list("event", flat=True))
+
+    open_ticket()
+    open_ticket()  # nobody listens: remembered
+    assert deliveries() == []
+    (subscription,) = WebhookSubscription.objects.bulk_create(
+        [
+            WebhookSubscription(
+                owner=world.integrator, url="https://93.184.216.34/hook", secret="s", events=["call.logged"]
+            )
+        ]
+    )
+    open_ticket()
+    assert deliveries() == []
+    WebhookSubscription.objects.filter(pk=subscription.pk).update(events=["call.logged", "ticket.created"])
+    open_ticket()
+    assert deliveries() == ["ticket.created"]
+    WebhookSubscription.objects.filter(pk=subscription.pk).update(is_active=False)
+    open_ticket()
+    assert deliveries() == ["ticket.created"]
 
 
 def test_an_unresolvable_host_or_an_odd_port_is_refused_at_subscription(world, settings):

@@ -33,9 +33,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from agents.models import Team, User
+from agents.models import Program, Team, User
 from agents.selectors import agent_home_team, supervisors_of, team_supervisors
 from agents.services import notification_send
+from agents.settings_cache import program_setting
 from config.errors import DomainError, NotAllowed
 from config.events import publish
 from config.queue import enqueue_on_commit
@@ -82,24 +83,30 @@ class SurveyClosed(DomainError):
 # --- Owed -------------------------------------------------------------------------------------
 
 
-def surveys_owed_on_event(event: str, program_id: int | None, payload: dict[str, Any]) -> None:
+def surveys_owed_on_event(event: str, program_id: int | None, payload: dict[str, Any], program: Program | None) -> None:
     """The domain-event subscriber (``QualityConfig.event_subscribers``)."""
     if program_id is None:
         return
     # Every call event says the call's state: a call still ringing or on the line costs no query here.
     if event in ("call.logged", "call.updated") and payload.get("state") == CallState.COMPLETED:
-        survey_owe_for_call(call_id=payload["call_id"], program_id=program_id)
+        survey_owe_for_call(call_id=payload["call_id"], program_id=program_id, program=program)
     elif event == "ticket.updated" and "status" in payload.get("changed", ()):
         survey_owe_for_ticket(ticket_id=payload["ticket_id"], program_id=program_id)
 
 
-def _policy(program_id: int) -> SurveyPolicy | None:
-    return SurveyPolicy.objects.filter(program_id=program_id, is_active=True).first()
+def _policy(program_id: int, program: Program | None = None) -> SurveyPolicy | None:
+    """The program's policy when switched on; kept in memory with the program's row in hand (a call logged
+    reads none: ``agents.settings_cache``). Its wrap-up codes are read when asked for."""
+
+    def load() -> SurveyPolicy | None:
+        return SurveyPolicy.objects.filter(program_id=program_id, is_active=True).first()
+
+    return load() if program is None else program_setting(program, "surveys.policy", load)
 
 
-def survey_owe_for_call(*, call_id: int, program_id: int) -> Survey | None:
+def survey_owe_for_call(*, call_id: int, program_id: int, program: Program | None = None) -> Survey | None:
     """A survey about a completed, answered call of a customer, when the program's policy asks for one."""
-    policy = _policy(program_id)
+    policy = _policy(program_id, program)
     if policy is None or not policy.after_calls:
         return None
     call = Call.objects.select_related("customer").filter(pk=call_id, program_id=program_id).first()

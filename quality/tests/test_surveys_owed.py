@@ -8,6 +8,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from agents.models import Program
 from crm.models import NoteFlag, WrapUpCode
 from crm.tests.factories import CustomerFactory, NoteFactory
 from quality.models import Survey, SurveyOptOut, SurveyPolicy, SurveyStatus
@@ -41,6 +42,23 @@ def test_no_policy_no_customer_or_nobody_answered_owes_nothing(world, survey_pol
     survey_policy.save()
     completed_call(world, askable_customer(world.program_a))
     assert not Survey.objects.exists()
+
+
+def test_a_policy_switched_by_another_process_applies_to_the_next_call(world, survey_policy):
+    """The policy is kept in memory (agents.settings_cache); a change elsewhere reaches this process through
+    the database alone (no signal here)."""
+
+    def surveys_after_a_call() -> int:
+        customer = askable_customer(world.program_a)
+        customer.program = Program.objects.get(pk=world.program_a.pk)  # as a new request reads it
+        completed_call(world, customer)
+        return Survey.objects.count()
+
+    assert surveys_after_a_call() == 1
+    SurveyPolicy.objects.filter(pk=survey_policy.pk).update(is_active=False)
+    assert surveys_after_a_call() == 1
+    SurveyPolicy.objects.filter(pk=survey_policy.pk).update(is_active=True)
+    assert surveys_after_a_call() == 2
 
 
 def test_only_the_wrap_up_codes_the_policy_names(world, survey_policy):

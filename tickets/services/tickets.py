@@ -121,7 +121,7 @@ def ticket_create(
         TicketEvent.objects.bulk_create([TicketEvent(**fields) for fields in events])
         if call is not None:
             _link_call(actor=actor, ticket=ticket, call=call)
-        publish("ticket.created", program_id=program.pk, payload={"ticket_id": ticket.pk, "number": ticket.number})
+        publish("ticket.created", program=program, payload={"ticket_id": ticket.pk, "number": ticket.number})
     return ticket
 
 

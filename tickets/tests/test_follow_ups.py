@@ -127,7 +127,7 @@ def _holds_claimed_follow_ups(application_name: str) -> bool:
 def test_reopening_by_a_due_follow_up_goes_through_the_state_machine(world, ticket, django_capture_on_commit_callbacks):
     """The reopen is an ordinary transition: a status event on the timeline and a ``ticket.updated`` webhook event."""
     heard: list[tuple[str, dict]] = []
-    subscriber = subscribe(lambda event, program_id, payload: heard.append((event, payload)))
+    subscriber = subscribe(lambda event, program_id, payload, program: heard.append((event, payload)))
     try:
         ticket = ticket_transition(actor=world.agent, ticket=ticket, status="pending_customer")
         follow_up = follow_up_schedule(
