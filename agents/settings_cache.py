@@ -1,12 +1,13 @@
 """A program's settings kept in memory, per process, for as long as they are current (issue 16).
 
-Settings hung on a program (its SLA policies and business hours) change a few times a year and are read
-for every ticket opened. A process keeps what it read under the program's ``config_version`` as it was
-when it read it; the database adds one to that version in the transaction of every change (the triggers
-of agents migration 0016 and of each settings table). A lookup hands a kept value back only when the
-program the caller holds carries that same version. So a program row read after a change, in any process,
-reads the settings again; a row read before it gets the settings current when it was read, as if the work
-had started a moment earlier. A change rolled back leaves a version nobody reads again.
+A program's settings (its SLA policies and business hours, its survey policy, and which events webhooks
+listen to) change a few times a year and are read for every ticket opened or call logged. A process keeps
+what it read under the program's ``config_version`` as it was when it read it; the database adds one to
+that version in the transaction of every change (the triggers of agents migration 0016 and of each
+settings table). A lookup hands a kept value back only when the program the caller holds carries that
+same version. So a program row read after a change, in any process, reads the settings again; a row read
+before it gets the settings current when it was read, as if the work had started a moment earlier. A
+change rolled back leaves a version nobody reads again.
 
 A change made in this process also empties this process's store (``watch``), for code that goes on
 holding a program row it read before making the change.

@@ -47,9 +47,10 @@ class Program(TimeStamped):
     default_team = models.ForeignKey(
         "Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="Serves this program"
     )
-    # Set by the database alone: every change of this row, or of the settings hung on it (SLA policies,
-    # business hours), adds one, in the changing transaction. A process keeps such settings in memory for
-    # as long as the program it reads carries the version they were read at (``agents.settings_cache``).
+    # Set by the database alone: every change of this row or of its settings (SLA policies, business hours,
+    # survey policy, webhook subscriptions) adds one, in the changing transaction. A process keeps such
+    # settings in memory for as long as the program it reads carries the version they were read at
+    # (``agents.settings_cache``).
     config_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
