@@ -17,4 +17,4 @@ class TicketsConfig(AppConfig):
         from agents.settings_cache import watch
         from tickets.models import BusinessHours, SlaPolicy
 
-        watch(SlaPolicy, BusinessHours)  # the SLA clock's settings (tickets.services.sla._policy)
+        watch(SlaPolicy, BusinessHours)  # the SLA clock's settings (tickets.services.sla._targets)
