@@ -9,8 +9,8 @@ same version. So a program row read after a change, in any process, reads the se
 before it gets the settings current when it was read, as if the work had started a moment earlier. A
 change rolled back leaves a version nobody reads again.
 
-A change made in this process also empties this process's store (``watch``), for code that goes on
-holding a program row it read before making the change.
+A change made in this process also empties this process's store (``watch``: the models apps list in their
+``program_settings`` hook), for code that goes on holding a program row it read before making the change.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from django.db import models
 from django.db.models.signals import post_delete, post_save
 
 from agents.models import Program
+from config.hooks import app_hooks
 
 T = TypeVar("T")
 
@@ -61,9 +62,11 @@ def forget(**kwargs: Any) -> None:
     _changes_here += 1
 
 
-def watch(*settings_models: type[models.Model]) -> None:
-    """Forget on every save or delete of these models in this process (called from each app's ready())."""
-    watched: tuple[type[models.Model], ...] = (Program, *settings_models)
-    for model in watched:
+def watch() -> None:
+    """Forget on every save or delete, in this process, of a program or of a model an app lists in its
+    ``program_settings`` hook (called once, from ``agents.signals``)."""
+    for model in (Program, *app_hooks("program_settings")):
+        if not (isinstance(model, type) and issubclass(model, models.Model)):
+            raise TypeError(f"program_settings lists {model!r}, which is not a model")
         for signal in (post_save, post_delete):
             signal.connect(forget, sender=model, dispatch_uid=f"settings_cache.forget.{model._meta.label}")

@@ -1,4 +1,5 @@
-"""Login, logout and failed-login audit events, from Django's auth signals."""
+"""Login, logout and failed-login audit events, from Django's auth signals; and a program's settings kept in
+memory forgotten on every change made in this process (the ``program_settings`` hook, agents.settings_cache)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.http import HttpRequest
 from agents.models import AgentState, User
 from agents.permissions import FRONT_LINE
 from agents.services import agent_state_set, audit_record
+from agents.settings_cache import watch
 
 
 @receiver(user_logged_in)
@@ -38,3 +40,6 @@ def audit_login_failed(
         request=request,
         data={"username": username},
     )
+
+
+watch()

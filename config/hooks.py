@@ -10,8 +10,9 @@ and the lower app asks ``app_hooks("customer_panels")``. The hooks used today:
 ``customer_panels``, ``customer_timeline_sources``, ``workspace_panels``,
 ``ticket_panels``, ``call_panels`` (see ``config.pages``), ``retention_planners``
 (see ``crm.services.retention``), ``customer_search_sources`` (see ``crm.selectors``),
-``customer_open_tickets`` (see ``crm.views``), ``event_subscribers`` (see ``config.events``) and
-``availability_blockers`` (see ``agents.services.states``).
+``customer_open_tickets`` (see ``crm.views``), ``event_subscribers`` (see ``config.events``),
+``availability_blockers`` (see ``agents.services.states``) and ``program_settings`` (models, see
+``agents.settings_cache``).
 """
 
 from __future__ import annotations

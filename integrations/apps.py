@@ -7,9 +7,5 @@ class IntegrationsConfig(AppConfig):
 
     # Integrations learn about the rest of the product only from domain events (DESIGN.md, layers).
     event_subscribers = ["integrations.services.webhooks.webhook_fan_out"]
-
-    def ready(self) -> None:
-        from agents.settings_cache import watch
-        from integrations.models import WebhookSubscription
-
-        watch(WebhookSubscription)  # which events are listened to (integrations.services.webhooks)
+    # Kept in memory per program (which events webhooks listen to), forgotten on every change: agents.settings_cache.
+    program_settings = ["integrations.models.WebhookSubscription"]

@@ -10,9 +10,5 @@ class QualityConfig(AppConfig):
     customer_panels = ["quality.panels.customer_surveys_panel"]
     customer_timeline_sources = ["quality.panels.surveys_timeline"]
     retention_planners = ["quality.retention.survey_comments_plan"]
-
-    def ready(self) -> None:
-        from agents.settings_cache import watch
-        from quality.models import SurveyPolicy
-
-        watch(SurveyPolicy)  # a program's survey policy (quality.services.surveys._policy)
+    # Kept in memory per program (the survey policy), forgotten on every change: agents.settings_cache.
+    program_settings = ["quality.models.SurveyPolicy"]

@@ -12,9 +12,5 @@ class TicketsConfig(AppConfig):
     customer_open_tickets = ["tickets.selectors.ticket_open_for_customer"]
     retention_planners = ["tickets.retention.closed_tickets_plan"]
     customer_search_sources = ["tickets.selectors.customers_by_ticket_number"]
-
-    def ready(self) -> None:
-        from agents.settings_cache import watch
-        from tickets.models import BusinessHours, SlaPolicy
-
-        watch(SlaPolicy, BusinessHours)  # the SLA clock's settings (tickets.services.sla._targets)
+    # Kept in memory per program (the SLA clock's), forgotten on every change: agents.settings_cache.
+    program_settings = ["tickets.models.SlaPolicy", "tickets.models.BusinessHours"]
