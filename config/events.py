@@ -51,8 +51,11 @@ def unsubscribe(subscriber: Subscriber) -> None:
         _subscribers.remove(subscriber)
 
 
+_NOT_SAID: Any = object()
+
+
 def publish(
-    event: str, *, program_id: int | None = None, payload: dict[str, Any], program: models.Model | None = None
+    event: str, *, program_id: int | None = _NOT_SAID, payload: dict[str, Any], program: models.Model | None = None
 ) -> None:
     """Announces ``event`` to every subscriber, as ``subscriber(event, program_id, payload, program)``.
 
@@ -63,6 +66,8 @@ def publish(
         raise ValueError(f"unknown event {event!r}; add it to config.events.EVENT_NAMES")
     if program is not None:
         program_id = program.pk
+    elif program_id is _NOT_SAID:  # an event without a program reaches every integrator: say so with None
+        raise TypeError(f"publish({event!r}) needs program= or program_id=")
     # Apps subscribe by naming callables in ``event_subscribers`` on their AppConfig (config.hooks).
     for subscriber in [*app_hooks("event_subscribers"), *_subscribers]:
         subscriber(event, program_id, payload, program)
