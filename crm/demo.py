@@ -226,7 +226,7 @@ def _insert_batch(program_id: int, offset: int, size: int) -> None:
                        || ' ' || g,
                      'en', 'America/New_York', ARRAY['generated'], false, false, false, false,
                      now() - (g %% 365) * interval '1 day'
-              FROM generate_series(%(start)s, %(stop)s) AS g
+              FROM generate_series(%(start)s::int, %(stop)s::int) AS g
               RETURNING id, split_part(name, ' ', 3)::bigint AS g
             ), phones AS (
               INSERT INTO crm_customerphone (created_at, updated_at, customer_id, number, label, is_primary)

@@ -227,7 +227,7 @@ def _insert_ticket_batch(
                      c.at + interval '1 hour', c.at + interval '1 day',
                      CASE WHEN c.status IN ('resolved', 'closed') THEN c.at + interval '20 hours' END,
                      CASE WHEN c.status = 'closed' THEN c.at + interval '3 days' END
-              FROM generate_series(%(start)s, %(stop)s) AS g
+              FROM generate_series(%(start)s::int, %(stop)s::int) AS g
               CROSS JOIN LATERAL (
                 SELECT now() - (g %% 365) * interval '1 day' - (g %% 1440) * interval '1 minute' AS at,
                        CASE WHEN g %% 20 < 3 THEN 'open' WHEN g %% 20 = 3 THEN 'pending_customer'

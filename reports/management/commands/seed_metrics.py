@@ -47,7 +47,7 @@ FROM (
          h %% 100 < 6 AS abandoned,
          ((h >> 4) %% 60) AS wait, 60 + (h >> 12) %% 540 AS talk,
          CASE WHEN (h >> 24) %% 4 = 0 THEN 45 ELSE 0 END AS hold, 10 + (h >> 28) %% 80 AS wrap
-  FROM (SELECT g, abs(hashint8(g)) AS h FROM generate_series(%(start)s, %(stop)s) AS g) AS numbered
+  FROM (SELECT g, abs(hashint8(g)) AS h FROM generate_series(%(start)s::int, %(stop)s::int) AS g) AS numbered
 ) AS generated
 """
 

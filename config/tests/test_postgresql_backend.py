@@ -1,0 +1,50 @@
+"""Prepared statements (settings: ``DATABASE_PREPARED_STATEMENTS``, backend: ``config.postgresql``): the
+statements a web worker runs again are planned once per connection, and binding the parameters apart from
+the statement changes nothing else a user could notice."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import DataError, connection, transaction
+from rest_framework.test import APIClient
+
+from crm.models import Customer
+from crm.tests.factories import customer_with_phone
+from integrations.services.tokens import token_create
+from tickets.models import QueueCount
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_statements_of_a_ticket_are_prepared_once_the_connection_has_run_them_a_few_times(world):
+    _, raw = token_create(user=world.integrator, name="CTI")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    customer = customer_with_phone(world.program_a, "+14155550100")
+    for n in range(6):
+        response = api.post("/api/v1/tickets/", {"subject": f"Oven door {n}", "customer": customer.pk}, format="json")
+        assert response.status_code == 201, response.json()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE NOT from_sql")
+        prepared = [row[0] for row in cursor.fetchall()]
+    for statement in (
+        'FROM "integrations_apitoken"',  # the token, with the caller's programs
+        'FROM "crm_customer"',
+        'INSERT INTO "tickets_ticket"',
+        'INSERT INTO "tickets_ticketevent"',
+    ):
+        assert any(statement in text for text in prepared), f"{statement} is not prepared:\n" + "\n".join(prepared)
+
+
+def test_an_integer_too_big_for_its_column_is_refused_not_cut_to_fit(world):
+    # Sent in binary, 2**35 would arrive as its low 32 bits: 0.
+    with pytest.raises(DataError), transaction.atomic():
+        QueueCount.objects.create(team=world.team_a, status="open", n=2**35)
+
+
+def test_a_bulk_insert_of_more_parameters_than_one_statement_carries_keeps_every_row(world):
+    # About 16 parameters a row: 6,000 rows are some 96,000, over the protocol's 65,535 per statement.
+    rows = [Customer(program=world.program_a, name=f"Bulk {i:05d}", tags=["import"]) for i in range(6000)]
+    Customer.objects.bulk_create(rows)
+    assert Customer.objects.filter(tags__contains=["import"]).count() == 6000
+    assert all(row.pk for row in rows)
