@@ -9,8 +9,8 @@ back:
   value in ``Int2``/``Int4``) in binary, and its binary form cuts a number that does not fit instead of
   refusing it: 251,606,412,678 seconds would be stored as -1,796,657,786. They go as text here, so
   PostgreSQL refuses a value out of range ("integer out of range", a ``DataError``) as it did before.
-- A statement carries at most 65,535 parameters. ``bulk_create`` puts every row in one statement, so a
-  batch is cut to fit (the rows, not the caller, pay: a few more statements).
+- A statement carries at most 65,535 parameters. ``bulk_create`` and ``bulk_update`` put every row in
+  one statement, so a batch is cut to fit (the rows, not the caller, pay: a few more statements).
 """
 
 from __future__ import annotations
@@ -33,7 +33,9 @@ class DatabaseOperations(operations.DatabaseOperations):
     def bulk_batch_size(self, fields: list[Any], objs: list[Any]) -> int:
         if not self.connection.settings_dict["OPTIONS"].get("server_side_binding"):
             return super().bulk_batch_size(fields, objs)
-        return max(1, min(len(objs), MAX_PARAMETERS // max(1, len(fields))))
+        # bulk_create sends a parameter per field and row; bulk_update, which names the id twice among
+        # ``fields``, sends two per field and row (the row's id in each CASE, the value) and the id once more.
+        return max(1, min(len(objs), MAX_PARAMETERS // (2 * max(1, len(fields)))))
 
 
 class DatabaseWrapper(base.DatabaseWrapper):

@@ -48,3 +48,14 @@ def test_a_bulk_insert_of_more_parameters_than_one_statement_carries_keeps_every
     Customer.objects.bulk_create(rows)
     assert Customer.objects.filter(tags__contains=["import"]).count() == 6000
     assert all(row.pk for row in rows)
+
+
+def test_a_bulk_update_of_more_parameters_than_one_statement_carries_changes_every_row(world):
+    # Two parameters a row for each field changed and one for its id: 14,000 rows and two fields are
+    # some 70,000.
+    Customer.objects.bulk_create(Customer(program=world.program_a, name=f"Bulk {i:05d}") for i in range(14_000))
+    rows = list(Customer.objects.filter(name__startswith="Bulk "))
+    for row in rows:
+        row.name, row.preferred_language = f"Renamed {row.pk}", "fr"
+    Customer.objects.bulk_update(rows, ["name", "preferred_language"])
+    assert Customer.objects.filter(name__startswith="Renamed ", preferred_language="fr").count() == 14_000
