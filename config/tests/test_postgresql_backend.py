@@ -4,8 +4,9 @@ the statement changes nothing else a user could notice."""
 
 from __future__ import annotations
 
+import psycopg
 import pytest
-from django.db import DataError, connection, transaction
+from django.db import DataError, NotSupportedError, connection, transaction
 from rest_framework.test import APIClient
 
 from crm.models import Customer
@@ -59,3 +60,24 @@ def test_a_bulk_update_of_more_parameters_than_one_statement_carries_changes_eve
         row.name, row.preferred_language = f"Renamed {row.pk}", "fr"
     Customer.objects.bulk_update(rows, ["name", "preferred_language"])
     assert Customer.objects.filter(name__startswith="Renamed ", preferred_language="fr").count() == 14_000
+
+
+@pytest.mark.django_db(transaction=True)  # the failing statement ends its transaction, as in a request
+def test_a_statement_prepared_before_a_column_changed_type_fails_once_then_works_again():
+    select = "SELECT id, name FROM prepared_probe WHERE id = %s"
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE prepared_probe (id int, name varchar(10))")
+        cursor.execute("INSERT INTO prepared_probe VALUES (1, 'a')")
+        try:
+            for _ in range(7):  # prepared after the fifth run
+                cursor.execute(select, [1])
+            with psycopg.connect(**connection.get_connection_params(), autocommit=True) as migration:
+                migration.execute("ALTER TABLE prepared_probe ALTER COLUMN name TYPE varchar(20)")
+            with pytest.raises(NotSupportedError, match="cached plan"):
+                cursor.execute(select, [1])
+        finally:
+            connection.close_if_unusable_or_obsolete()  # what Django does when the request ends
+    with connection.cursor() as cursor:
+        cursor.execute(select, [1])
+        assert cursor.fetchone() == (1, "a")
+        cursor.execute("DROP TABLE prepared_probe")
