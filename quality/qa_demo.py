@@ -118,8 +118,8 @@ def _score(rng: random.Random, review: Review, reviewer: User, *, good: bool = T
 
 
 def _reviews(rng: random.Random, program: Program, reviewer: User) -> str:
-    """Of the sampled calls (oldest first): most scored and answered by their agents, one disputed and
-    waiting, one decided, two drafts, the rest still queued."""
+    """Of the sampled calls (oldest first): most scored and answered by their agents (each agent's first
+    still waiting for them), one disputed and waiting, one decided, two drafts, the rest still queued."""
     queued = list(
         Review.objects.filter(program=program, status=ReviewStatus.QUEUED)
         .select_related("agent", "call")
@@ -127,10 +127,14 @@ def _reviews(rng: random.Random, program: Program, reviewer: User) -> str:
     )
     supervisor = _user("supervisor")
     disputed = decided = 0
+    waiting: set[int] = set()
     for index, review in enumerate(queued[: max(len(queued) - 6, 0)]):
         submitted = _score(rng, review, reviewer, good=index % 5 != 3)
-        if index % 4 == 0:
-            continue  # submitted, waiting for the agent
+        if submitted.agent_id not in waiting or index % 4 == 0:
+            # Submitted, waiting for the agent: every agent's first, so each has one to answer whatever
+            # calls the week's sample drew.
+            waiting.add(submitted.agent_id)
+            continue
         if supervisor is not None and disputed < 2 and submitted.agent.username == "agent":
             review_dispute(
                 actor=submitted.agent, review=submitted, reason="The customer had verified in the IVR already."
