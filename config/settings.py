@@ -140,9 +140,9 @@ DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DATABASE_
 # Parameters travel apart from the statement (server-side binding), and a statement a connection has run
 # five times is prepared: PostgreSQL keeps its plan instead of planning it again on every run. A web worker
 # runs the same few hundred statements all day, and planning them was over a third of the database's work
-# per ticket opened. config/postgresql/base.py keeps integers out of range refused and bulk inserts within
-# the protocol's limit. A transaction-mode pooler that cannot keep prepared statements (PgBouncer before
-# 1.21, or without max_prepared_statements) needs DATABASE_PREPARED_STATEMENTS=false.
+# per ticket opened. What binding apart changes, and how the backend puts it back: config/postgresql/base.py.
+# A transaction-mode pooler that cannot keep prepared statements (PgBouncer before 1.21, or without
+# max_prepared_statements) needs DATABASE_PREPARED_STATEMENTS=false.
 if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
     DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
     DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 5)
