@@ -24,6 +24,7 @@ from agents.models import (
     User,
 )
 from agents.permissions import Actor, served_program_ids
+from config.rows import Columns, fetch_one
 
 
 def program_list(*, actor: Actor) -> QuerySet[Program]:
@@ -249,27 +250,42 @@ def agent_home_team(*, agent_id: int, program_id: int) -> int | None:
     )
 
 
+# Routing reads who the agent is (the id and the name for the ticket's history), nothing else of the account.
+_AVAILABLE_USER = Columns(User, "u", only=("username", "is_active"))
+# Every ticket and callback opened asks this: hand-written, so Django does not build it each time (config/rows.py).
+# An empty array is contained in any, so no language or skills asked means no condition.
+_AVAILABLE_SQL = f"""
+    SELECT {_AVAILABLE_USER.sql}
+    FROM agents_user u
+    JOIN agents_membership m ON m.user_id = u.id
+    JOIN agents_team t ON t.id = m.team_id
+    JOIN agents_agentstatespan s ON s.user_id = u.id
+    WHERE u.is_active AND t.is_active AND m.team_id = ANY(%(teams)s::bigint[])
+      AND s.ended_at IS NULL AND s.state = %(available)s
+      AND u.languages @> %(languages)s::varchar[] AND u.skills @> %(skills)s::varchar[]
+      AND (%(only)s::bigint IS NULL OR u.id = %(only)s::bigint)
+    ORDER BY s.started_at, u.id
+    LIMIT 1
+"""  # noqa: S608 - the select list comes from the model, every value is a parameter
+
+
 def available_agent(
     *, team_ids: Sequence[int], language: str = "", skills: Sequence[str] = (), only: int | None = None
 ) -> User | None:
-    """Routing's choice among the members of ``team_ids`` who are available now (agent states), speak
-    ``language`` (when one is asked) and have every skill in ``skills``: the one available the longest
-    (the "longest idle agent" rule). ``only``: that agent or nobody. One query."""
-    members = User.objects.filter(
-        is_active=True,
-        memberships__team_id__in=list(team_ids),
-        memberships__team__is_active=True,
-        state_spans__ended_at__isnull=True,
-        state_spans__state=AgentState.AVAILABLE,
+    """Routing's choice among the active members of the active teams ``team_ids`` who are available now (agent
+    states), speak ``language`` (when one is asked) and have every skill in ``skills``: the one available the
+    longest (the "longest idle agent" rule). ``only``: that agent or nobody. One query."""
+    row = fetch_one(
+        _AVAILABLE_SQL,
+        {
+            "teams": list(team_ids),
+            "available": AgentState.AVAILABLE.value,
+            "languages": [language] if language else [],
+            "skills": list(skills),
+            "only": only,
+        },
     )
-    if language:
-        members = members.filter(languages__contains=[language])
-    if skills:
-        members = members.filter(skills__contains=list(skills))
-    if only is not None:
-        members = members.filter(pk=only)
-    # Routing reads who it is (the id and the name for the ticket's history), nothing else of the account.
-    return members.order_by("state_spans__started_at", "pk").only("username", "is_active").first()
+    return None if row is None else _AVAILABLE_USER.instance(row)
 
 
 def team_members_to_alert(*, team: Team | None) -> Sequence[User]:

@@ -15,10 +15,11 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, JSONObject, Reverse
 from django.utils import timezone
 
-from agents.models import Program, User
+from agents.models import Program, Team, User
 from agents.permissions import Actor, home_region, served_program_ids
 from agents.selectors import program_for_dialed_number
 from config.hooks import app_hooks
+from config.rows import Columns, fetch_one
 from config.search import trigram_search
 from crm.models import (
     LIVE_STATES,
@@ -74,6 +75,7 @@ def organization_list(*, actor: Actor) -> QuerySet[Organization]:
 
 
 def customer_list(*, actor: Actor) -> QuerySet[Customer]:
+    """The customers ``actor`` may see (``customer_ref`` states the same rule in SQL)."""
     return Customer.objects.filter(
         program_id__in=served_program_ids(actor), erased_at__isnull=True, merged_into__isnull=True
     )
@@ -142,12 +144,22 @@ def customer_merged_into(*, actor: Actor, pk: int | str) -> int | None:
 # What ``customer_ref`` reads: the customer's ids and language, its program and that program's default team,
 # its settings version, and the preferred agent; the columns routing (``tickets.services.routing``), the SLA clock
 # (``tickets.services.sla``) and the program rule read.
-_REF_FIELDS = (
-    "program", "preferred_language", "preferred_agent",
-    "program__name", "program__config_version", "program__default_team",
-    "program__default_team__languages", "program__default_team__skills",
-    "preferred_agent__username", "preferred_agent__is_active",
-)  # fmt: skip
+_REF_CUSTOMER = Columns(Customer, "c", only=("program", "preferred_language", "preferred_agent"))
+_REF_PROGRAM = Columns(Program, "p", only=("name", "config_version", "default_team"))
+_REF_TEAM = Columns(Team, "t", only=("languages", "skills"))
+_REF_AGENT = Columns(User, "a", only=("username", "is_active"))
+# Every ticket opened over the API asks this: hand-written, so Django does not build it each time (config/rows.py).
+# Its WHERE is ``customer_list``'s rule; test_customer_ref_finds_exactly_the_customers_customer_list_shows holds the
+# two together.
+_REF_SQL = f"""
+    SELECT {_REF_CUSTOMER.sql}, {_REF_PROGRAM.sql}, {_REF_TEAM.sql}, {_REF_AGENT.sql}
+    FROM crm_customer c
+    JOIN agents_program p ON p.id = c.program_id
+    LEFT JOIN agents_team t ON t.id = p.default_team_id
+    LEFT JOIN agents_user a ON a.id = c.preferred_agent_id
+    WHERE c.id = %(pk)s::bigint AND c.program_id = ANY(%(programs)s::bigint[])
+      AND c.erased_at IS NULL AND c.merged_into_id IS NULL
+"""  # noqa: S608 - the select lists come from the models, every value is a parameter
 
 
 def customer_ref(*, actor: Actor, pk: int | str) -> Customer | None:
@@ -156,14 +168,22 @@ def customer_ref(*, actor: Actor, pk: int | str) -> Customer | None:
     only those columns (a ticket opened over the API pays for each one it loads); no contact details or
     flags, which a page reads through ``customer_get``."""
     try:
-        return (
-            customer_list(actor=actor)
-            .select_related("program__default_team", "preferred_agent")
-            .only(*_REF_FIELDS)
-            .get(pk=int(pk))
-        )
-    except (TypeError, ValueError, Customer.DoesNotExist):
+        pk = int(pk)
+    except (TypeError, ValueError):
         return None
+    if not 0 < pk < 2**63:
+        return None  # no such id (and beyond bigint, PostgreSQL would refuse the parameter)
+    row = fetch_one(_REF_SQL, {"pk": pk, "programs": sorted(served_program_ids(actor))})
+    if row is None:
+        return None
+    customer = _REF_CUSTOMER.instance(row)
+    at = len(_REF_CUSTOMER)
+    program = _REF_PROGRAM.instance(row, at)
+    at += len(_REF_PROGRAM)
+    program.default_team = _REF_TEAM.optional(row, at)
+    customer.program = program
+    customer.preferred_agent = _REF_AGENT.optional(row, at + len(_REF_TEAM))
+    return customer
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from agents.models import AuditEvent
+from agents.models import AuditEvent, User
 from crm.api.serializers import CallSerializer
 from crm.models import Customer
 from crm.tests.factories import customer_with_phone
@@ -47,7 +47,7 @@ def test_bearer_token_works_and_is_stored_hashed(world, integrator_token):
 
 @pytest.mark.parametrize(
     ("setup", "message"),
-    [("revoke", "revoked"), ("expire", "expired"), ("unknown", "Unknown API token")],
+    [("revoke", "revoked"), ("expire", "expired"), ("disable", "disabled"), ("unknown", "Unknown API token")],
 )
 def test_bad_tokens_get_401_with_a_clear_message(world, setup, message):
     token, raw = token_create(user=world.integrator, name="x")
@@ -55,6 +55,8 @@ def test_bad_tokens_get_401_with_a_clear_message(world, setup, message):
         token_revoke(token=token)
     elif setup == "expire":
         ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    elif setup == "disable":
+        User.objects.filter(pk=world.integrator.pk).update(is_active=False)
     else:
         raw = "sb_nope"
     response = bearer(raw).get("/api/v1/customers/")

@@ -29,8 +29,9 @@ def test_the_statements_of_a_ticket_are_prepared_once_the_connection_has_run_the
         cursor.execute("SELECT statement FROM pg_prepared_statements WHERE NOT from_sql")
         prepared = [row[0] for row in cursor.fetchall()]
     for statement in (
-        'FROM "integrations_apitoken"',  # the token, with the caller's programs
-        'FROM "crm_customer"',
+        "FROM integrations_apitoken",  # the token, with the caller's programs
+        "FROM crm_customer",
+        "FROM agents_user",  # the available agent
         'INSERT INTO "tickets_ticket"',
         'INSERT INTO "tickets_ticketevent"',
     ):

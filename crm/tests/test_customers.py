@@ -225,3 +225,31 @@ def test_as_you_type_search_runs_none_of_the_page_chrome_queries(client, world):
     assert "Maria Garcia" in response.content.decode()
     chrome = [q["sql"] for q in queries if any(t in q["sql"] for t in ("agentstatespan", "crm_call", "notification"))]
     assert chrome == []
+
+
+def test_customer_ref_finds_exactly_the_customers_customer_list_shows(world, django_assert_num_queries):
+    """``customer_ref`` states ``customer_list``'s rule in its own SQL: the two must agree on every kind of row."""
+    from django.utils import timezone
+
+    seen = customer_with_phone(world.program_a, "+14155550101", preferred_agent=world.agent)
+    other_program = customer_with_phone(world.program_b, "+442071838750")
+    erased = customer_with_phone(world.program_a, "+14155550102")
+    Customer.objects.filter(pk=erased.pk).update(erased_at=timezone.now())
+    merged = customer_with_phone(world.program_a, "+14155550103")
+    Customer.objects.filter(pk=merged.pk).update(merged_into=seen)
+    for actor in (world.agent, world.agent_b, world.integrator, world.admin):
+        for customer in (seen, other_program, erased, merged):
+            listed = selectors.customer_list(actor=actor).filter(pk=customer.pk).exists()
+            assert (selectors.customer_ref(actor=actor, pk=customer.pk) is not None) == listed, (actor, customer)
+    for nonsense in ("", "x", None, 0, -1, 2**63, 10**30):
+        assert selectors.customer_ref(actor=world.agent, pk=nonsense) is None  # type: ignore[arg-type]
+
+    with django_assert_num_queries(1):
+        ref = selectors.customer_ref(actor=world.agent, pk=str(seen.pk))
+        assert ref is not None
+        # What routing and the program rule read comes with it.
+        assert (ref.pk, ref.program.name, ref.program.default_team.pk) == (seen.pk, "Acme", world.team_a.pk)
+        assert (ref.preferred_agent.username, ref.preferred_agent.is_active) == ("agent", True)
+        assert ref.program.default_team.languages == world.team_a.languages
+    # A column not selected is read when asked for, like the ORM's deferred fields.
+    assert ref.name == seen.name
