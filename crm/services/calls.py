@@ -16,6 +16,7 @@ from config.redaction import redact_text, refuse_card
 from crm import permissions
 from crm.models import Call, CallDirection, Disposition
 from crm.phones import try_normalize_phone
+from crm.selectors import call_by_external_id
 from crm.services.customers import customer_touch
 from crm.services.live_calls import call_replay
 from crm.services.outbound import outbound_check
@@ -151,11 +152,8 @@ def call_upsert(*, actor: User, program: Program, external_id: str, **values: An
     if not permissions.can_log_call(actor, program.pk):
         raise NotAllowed("You do not serve this program.")
     refuse_card("external_id", external_id)
-    try:
-        existing = Call.objects.get(program=program, external_id=external_id)
-    except Call.DoesNotExist:
-        pass
-    else:
+    existing = call_by_external_id(program_id=program.pk, external_id=external_id)
+    if existing is not None:
         return call_log_update(actor=actor, call=existing, **values), False
     direction = values.pop("direction", None)
     if not direction:
@@ -167,5 +165,5 @@ def call_upsert(*, actor: User, program: Program, external_id: str, **values: An
         ), True
     except IntegrityError:
         # Two deliveries of the same telephony event raced: the other one created it.
-        existing = Call.objects.get(program=program, external_id=external_id)
+        existing = Call.objects.get(program=program, external_id=external_id)  # it is there now, or raise
         return call_log_update(actor=actor, call=existing, direction=direction, **values), False

@@ -47,7 +47,7 @@ from crm.models import (
     WrapUpCode,
 )
 from crm.phones import try_normalize_phone
-from crm.selectors import customer_ids_with_number
+from crm.selectors import call_by_external_id, customer_ids_with_number
 from crm.services.customers import customer_touch
 from crm.services.outbound import outbound_check, outbound_violation_reported
 
@@ -247,7 +247,7 @@ def call_event_record(
     id, then applies the event. Returns (call, created); safe to resend."""
     refuse_card("external_id", external_id)
     program, dialed_e164 = _program_for_event(actor, dialed)
-    call = Call.objects.filter(program=program, external_id=external_id).first()
+    call = call_by_external_id(program_id=program.pk, external_id=external_id)
     created = False
     if call is None:
         call, created = _call_for_first_event(
