@@ -1,9 +1,9 @@
 """Model instances from hand-written SQL, for the few lookups every API write makes.
 
 Django builds and compiles a queryset's SQL again on every call. For the lookups each ticket or call
-opened over the API makes (the token, the customer, the available agent) that Python cost several
-times what PostgreSQL spends running the prepared statement: at 1M tickets, compiling the
-available-agent query alone took 1.1 ms of the 1.8 ms the lookup cost. Those lookups keep their
+opened over the API makes (the token, the customer, the available agent, a call by its external id)
+that Python cost several times what PostgreSQL spends running the prepared statement: at 1M tickets,
+compiling the available-agent query alone took 1.1 ms of the 1.8 ms the lookup cost. Those lookups keep their
 statement in a string, written once, and read their rows through ``Columns``: the select list comes
 from the model (so a new column needs no edit here), and each row becomes the instance the ORM would
 have built, with the columns not selected deferred.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from crm import selectors
 from crm.models import Customer, CustomerAccess, NoteFlag
@@ -229,8 +230,6 @@ def test_as_you_type_search_runs_none_of_the_page_chrome_queries(client, world):
 
 def test_customer_ref_finds_exactly_the_customers_customer_list_shows(world, django_assert_num_queries):
     """``customer_ref`` states ``customer_list``'s rule in its own SQL: the two must agree on every kind of row."""
-    from django.utils import timezone
-
     seen = customer_with_phone(world.program_a, "+14155550101", preferred_agent=world.agent)
     other_program = customer_with_phone(world.program_b, "+442071838750")
     erased = customer_with_phone(world.program_a, "+14155550102")
