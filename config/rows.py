@@ -55,9 +55,10 @@ class Columns(Generic[M]):
     def instance(self, row: Sequence[Any], start: int = 0) -> M:
         """The instance whose columns start at position ``start`` of ``row``."""
         values = list(row[start : start + len(self.fields)])
-        connection = connections[DEFAULT_DB_ALIAS]
-        for index, convert, field in self._converters:
-            values[index] = convert(values[index], field.cached_col, connection)
+        if self._converters:
+            connection = connections[DEFAULT_DB_ALIAS]
+            for index, convert, field in self._converters:
+                values[index] = convert(values[index], field.cached_col, connection)
         return self.model.from_db(DEFAULT_DB_ALIAS, self.attnames, values)
 
 

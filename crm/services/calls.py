@@ -164,6 +164,8 @@ def call_upsert(*, actor: User, program: Program, external_id: str, **values: An
             actor=actor, program=program, direction=direction, external_id=external_id, **values
         ), True
     except IntegrityError:
-        # Two deliveries of the same telephony event raced: the other one created it.
-        existing = Call.objects.get(program=program, external_id=external_id)  # it is there now, or raise
+        # Two deliveries of the same telephony event raced: the other one created it. Any other refusal stands.
+        existing = call_by_external_id(program_id=program.pk, external_id=external_id)
+        if existing is None:
+            raise
         return call_log_update(actor=actor, call=existing, direction=direction, **values), False

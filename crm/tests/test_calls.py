@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from agents.permissions import remember_served_programs
+from config.errors import database_refusal
 from crm.models import Call
 from crm.services.calls import call_log_create, call_upsert
 from crm.services.outbound import OutboundRefused
@@ -46,6 +49,21 @@ def test_upsert_by_external_id_is_idempotent(world):
     )
     assert Call.objects.count() == 1
     assert Call.objects.get().talk_seconds == 95
+
+
+def test_a_new_call_the_database_refuses_is_not_taken_for_a_retry_that_raced(world):
+    """Only an existing call with that external id means another delivery won the race: any other refusal
+    stands, naming its field (the API answers 400), instead of a lookup for a call that is not there (a 500)."""
+    agent = world.agent_b  # serves program B only; this copy believes it serves A too (a stale cache)
+    remember_served_programs(agent, [[world.program_b.pk, "GB"], [world.program_a.pk, "US"]])
+    with pytest.raises(IntegrityError) as refused, transaction.atomic():
+        call_upsert(
+            actor=world.integrator, program=world.program_a, external_id="cti-9", direction="inbound", agent=agent
+        )
+    assert database_refusal(refused.value).message_dict == {
+        "agent": ["This agent belongs to another program (or breaks a rule)."]
+    }
+    assert not Call.objects.filter(external_id="cti-9").exists()
 
 
 def test_outbound_dnc_from_the_page_shows_a_message(client, world):
