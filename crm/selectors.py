@@ -141,11 +141,11 @@ def customer_merged_into(*, actor: Actor, pk: int | str) -> int | None:
     return target
 
 
-# What ``customer_ref`` reads: the customer's ids and language, its program and that program's default team,
-# its settings version, and the preferred agent; the columns routing (``tickets.services.routing``), the SLA clock
-# (``tickets.services.sla``) and the program rule read.
-_REF_CUSTOMER = Columns(Customer, "c", only=("program", "preferred_language", "preferred_agent"))
-_REF_PROGRAM = Columns(Program, "p", only=("name", "config_version", "default_team"))
+# What ``customer_ref`` reads: the customer's row and its program's (both short: whatever a ticket's or a call's
+# rules read of them, a time zone or the do-not-call flag, comes without a second query), that program's default
+# team, and the preferred agent; the columns routing (``tickets.services.routing``) reads of those two.
+_REF_CUSTOMER = Columns(Customer, "c")
+_REF_PROGRAM = Columns(Program, "p")
 _REF_TEAM = Columns(Team, "t", only=("languages", "skills"))
 _REF_AGENT = Columns(User, "a", only=("username", "is_active"))
 # Every ticket opened over the API asks this: hand-written, so Django does not build it each time (config/rows.py).
@@ -163,10 +163,9 @@ _REF_SQL = f"""
 
 
 def customer_ref(*, actor: Actor, pk: int | str) -> Customer | None:
-    """A customer a new record is attached to (a ticket, a merge): the row with its program (and that
-    program's default team) and preferred agent, which routing and the program rule read. One query of
-    only those columns (a ticket opened over the API pays for each one it loads); no contact details or
-    flags, which a page reads through ``customer_get``."""
+    """A customer a new record is attached to (a ticket, a call, a merge): the row with its program (and that
+    program's default team) and preferred agent, which routing and the program rule read. One query; no
+    contact details or flags, which a page reads through ``customer_get``."""
     try:
         pk = int(pk)
     except (TypeError, ValueError):

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
-from rest_framework.relations import RelatedField
+from rest_framework.relations import PrimaryKeyRelatedField, RelatedField
+
+# A related field's scope: the records it accepts, as a query set, or as a lookup (id -> the record, or None
+# when the caller may not see it).
+Scope = QuerySet[Any] | Callable[[int], Model | None]
 
 
 def input_request(serializer: serializers.Serializer) -> Any:
@@ -19,13 +24,44 @@ def input_request(serializer: serializers.Serializer) -> Any:
     return serializer.context.get("request")
 
 
-def scope_related(serializer: serializers.Serializer, **querysets: QuerySet[Any]) -> None:
-    """Limit each named related field to ``querysets[name]``: an id outside it is "does not exist", never a leak."""
-    for name, queryset in querysets.items():
+def scope_related(serializer: serializers.Serializer, **scopes: Scope) -> None:
+    """Limit each named related field to ``scopes[name]``: an id outside it is "does not exist", never a leak.
+
+    A lookup costs nothing until the client sends that field, where a query set is built for every
+    serializer; and a hand-written one (``crm.selectors.customer_ref``) skips Django's query building on
+    a busy write path. A lookup needs the field to be a ``ScopedRelatedField``, as every foreign key of
+    ``config.api.serializers.ModelSerializer`` is."""
+    for name, scope in scopes.items():
         field = serializer.fields[name]
         if not isinstance(field, RelatedField):
             raise TypeError(f"{type(serializer).__name__}.{name} is not a related field")
-        field.queryset = queryset  # type: ignore[arg-type]  # the stubs type it as a manager descriptor
+        if isinstance(scope, QuerySet):
+            field.queryset = scope  # type: ignore[arg-type]  # the stubs type it as a manager descriptor
+        elif isinstance(field, ScopedRelatedField):
+            field.lookup = scope
+        else:
+            raise TypeError(f"{type(serializer).__name__}.{name} takes a query set, not a lookup")
+
+
+class ScopedRelatedField(PrimaryKeyRelatedField):
+    """DRF's primary-key field, which ``scope_related`` may also limit by a lookup (id -> record or None)."""
+
+    lookup: Callable[[int], Model | None] | None = None
+
+    def to_internal_value(self, data: Any) -> Any:
+        if self.lookup is None:
+            return super().to_internal_value(data)
+        # What the query set would take: an int, or a string of one (never True, which Python counts as 1).
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        try:
+            pk = int(data)
+        except ValueError:
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        found = self.lookup(pk)
+        if found is None:
+            self.fail("does_not_exist", pk_value=data)
+        return found
 
 
 class AwareDateTimeField(serializers.DateTimeField):

@@ -7,6 +7,8 @@ from typing import Any, ClassVar
 
 from rest_framework import serializers
 
+from config.api.fields import ScopedRelatedField
+
 
 # DRF's ModelSerializer with its fields worked out from the model once per class, not per instance.
 #
@@ -18,6 +20,7 @@ from rest_framework import serializers
 # (A comment, not a docstring: the API schema would show a docstring as every serializer's description.)
 class ModelSerializer(serializers.ModelSerializer):
     _built_fields: ClassVar[dict[str, Any]]  # set on each class the first time one of its instances asks
+    serializer_related_field = ScopedRelatedField  # a foreign key may be scoped by a lookup (``scope_related``)
 
     def get_fields(self) -> dict[str, Any]:
         built = type(self).__dict__.get("_built_fields")

@@ -31,7 +31,7 @@ from crm.models import (
     WrapUpCode,
 )
 from crm.permissions import can_hear_call_recording
-from crm.selectors import customer_list
+from crm.selectors import customer_ref
 from crm.services.calls import CALL_FIELDS
 
 FLAG_HELP = "One of: " + ", ".join(NoteFlag.values[1:])
@@ -215,19 +215,17 @@ class CallSerializer(ModelSerializer):
         super().__init__(*args, **kwargs)
         request = input_request(self)
         if request is not None and getattr(request, "user", None) is not None:
-            programs = served_program_ids(request.user)
-            # Related ids outside the caller's programs are "does not exist", never a leak.
-            scope_related(
-                self,
-                customer=customer_list(actor=request.user).select_related("program"),
-                program=program_list(actor=request.user),
-            )
+            actor = request.user
+            # Related ids outside the caller's programs are "does not exist", never a leak. Lookups: telephony
+            # logs a call with a customer many times a second, and rarely names the rest.
             # Tickets live in a higher app: reached through the relation, never imported.
-            ticket_model = Call._meta.get_field("ticket").related_model
+            tickets = Call._meta.get_field("ticket").related_model._default_manager
             scope_related(
                 self,
-                ticket=ticket_model._default_manager.filter(program_id__in=programs),
-                agent=user_list_active(),
+                customer=lambda pk: customer_ref(actor=actor, pk=pk),
+                program=lambda pk: program_list(actor=actor).filter(pk=pk).first(),
+                ticket=lambda pk: tickets.filter(pk=pk, program_id__in=served_program_ids(actor)).first(),
+                agent=lambda pk: user_list_active().filter(pk=pk).first(),
             )
 
     def to_representation(self, instance: Call) -> dict[str, Any]:

@@ -142,6 +142,31 @@ def test_call_for_another_programs_customer_is_refused(world):
     assert not Call.objects.exists()
 
 
+def test_a_call_naming_another_programs_records_reads_as_naming_none(world):
+    """No leak: a customer, program or ticket of a program the caller does not serve is "does not exist",
+    word for word what an id nobody has gets, never "belongs to another program"."""
+    from tickets.services.tickets import ticket_create
+
+    client = APIClient()
+    client.force_authenticate(world.integrator)
+    acme = customer_with_phone(world.program_a)
+    northwind = customer_with_phone(world.program_b, number="+442079460000")
+    theirs = {
+        "customer": northwind.pk,
+        "program": world.program_b.pk,
+        "ticket": ticket_create(actor=world.admin, subject="Line down", customer=northwind).pk,
+    }
+    for field, pk in theirs.items():
+        answers = []
+        for given in (pk, 10**9):
+            body = {"direction": "inbound", "customer": acme.pk, field: given}
+            response = client.post("/api/v1/calls/", body, format="json")
+            assert response.status_code == 400, (field, response.json())
+            answers.append(response.json()["details"][field][0].replace(str(given), "ID"))
+        assert answers[0] == answers[1], field
+    assert not Call.objects.exists()
+
+
 def test_a_call_mixing_programs_is_refused_naming_the_field_and_leaves_no_row(world):
     """Invariant 10 for someone serving both programs: an Acme customer with a Northwind ticket."""
     from tickets.services.tickets import ticket_create

@@ -250,5 +250,8 @@ def test_customer_ref_finds_exactly_the_customers_customer_list_shows(world, dja
         assert (ref.pk, ref.program.name, ref.program.default_team.pk) == (seen.pk, "Acme", world.team_a.pk)
         assert (ref.preferred_agent.username, ref.preferred_agent.is_active) == ("agent", True)
         assert ref.program.default_team.languages == world.team_a.languages
+        # What a call's rules read of the customer and its program comes with it too.
+        assert (ref.name, ref.time_zone, ref.do_not_call) == (seen.name, seen.time_zone, False)
+        assert ref.program.default_region == world.program_a.default_region
     # A column not selected is read when asked for, like the ORM's deferred fields.
-    assert ref.name == seen.name
+    assert ref.program.default_team.name == world.team_a.name
