@@ -16,7 +16,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.test import APIClient
 
 from agents.models import AuditEvent, User
-from crm.api.serializers import CallSerializer
+from crm.api.serializers import CallSerializer, CustomerSerializer
 from crm.models import Customer
 from crm.tests.factories import customer_with_phone
 from integrations.models import ApiToken, WebhookSubscription
@@ -374,3 +374,18 @@ def test_a_related_field_narrowed_for_one_caller_stays_narrowed_for_that_caller_
     written_out = CallSerializer().fields["customer"]  # writing a call out: no scope, nothing to look up
     assert written_out.lookup is None
     assert not written_out.queryset.exists()
+
+
+def test_each_serializer_binds_fields_of_its_own_and_nested_fields_see_its_request(world, rf):
+    """The fields built once per class are copied for each serializer, a plain field shallowly
+    (config.api.serializers): binding one never reaches another, and a nested serializer's fields still
+    read their own caller's request."""
+    made = []
+    for user in (world.agent, world.agent_b):
+        request = rf.get("/api/v1/customers/")
+        request.user = user
+        made.append((request, CustomerSerializer(context={"request": request})))
+    for request, serializer in made:
+        assert serializer.fields["name"].parent is serializer
+        assert serializer.fields["phones"].child.fields["number"].context["request"] is request
+    assert made[0][1].fields["name"] is not made[1][1].fields["name"]
