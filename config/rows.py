@@ -6,7 +6,8 @@ that Python cost several times what PostgreSQL spends running the prepared state
 compiling the available-agent query alone took 1.1 ms of the 1.8 ms the lookup cost. Those lookups keep their
 statement in a string, written once, and read their rows through ``Columns``: the select list comes
 from the model (so a new column needs no edit here), and each row becomes the instance the ORM would
-have built, with the columns not selected deferred.
+have built, with the columns not selected deferred. The one write among them, marking the customer's
+last activity, goes through ``execute``.
 
 Use it only where a profile shows the query building; everywhere else the ORM is the clearer code.
 """
@@ -67,3 +68,9 @@ def fetch_one(sql: str, params: Sequence[Any] | dict[str, Any]) -> tuple[Any, ..
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
+
+
+def execute(sql: str, params: Sequence[Any] | dict[str, Any]) -> None:
+    """Runs ``sql``, a statement that returns no rows."""
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(sql, params)

@@ -153,8 +153,8 @@ def program_has_wrap_up_codes(program_id: int) -> bool:
 
 def call_replay(call: Call) -> list[str]:
     """Re-derives a (locked) call from its stored events; the caller saves the changed fields."""
-    stored = CallEvent.objects.filter(call=call) if call.pk else CallEvent.objects.none()
-    events = [_Event(e.event, e.at, e.agent_id) for e in stored]
+    # A call not yet saved has no events (and reading none still costs the ORM a compile per call logged).
+    events = [_Event(e.event, e.at, e.agent_id) for e in CallEvent.objects.filter(call=call)] if call.pk else []
     return _replay(call, events, has_codes=lambda: program_has_wrap_up_codes(call.program_id))
 
 

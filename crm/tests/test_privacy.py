@@ -273,6 +273,20 @@ def test_retention_of_closed_tickets_and_audit_events(world):
     assert AuditEvent.objects.filter(at__lt=timezone.now() - timedelta(days=10)).count() == 0
 
 
+def test_a_call_logged_keeps_an_inactive_customer_from_being_anonymized(world):
+    """Retention of inactive customers counts from the last contact: a call logged today is one."""
+    from crm.services.calls import call_log_create
+
+    RetentionPolicy.objects.update(is_active=False)
+    RetentionPolicy.objects.filter(target="inactive_customers").update(is_active=True, keep_days=30)
+    called, silent = customer_with_phone(world.program_a), customer_with_phone(world.program_a, "+14155550999")
+    Customer.objects.update(last_activity_at=timezone.now() - timedelta(days=60))
+    call_log_create(actor=world.integrator, program=world.program_a, direction="inbound", customer=called)
+    retention_run()
+    assert Customer.objects.get(pk=called.pk).erased_at is None
+    assert Customer.objects.get(pk=silent.pk).erased_at is not None
+
+
 def test_retention_command_dry_run_changes_nothing(world):
     customer = customer_with_phone(world.program_a)
     CustomerAccess.objects.create(customer=customer, user=world.agent)
