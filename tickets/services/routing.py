@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 
 from agents.models import Program, Team, User
 from agents.selectors import available_agent
@@ -47,17 +48,16 @@ def route(
     if preferred is not None and not preferred.is_active:
         preferred = None
     skills = list(category.skills) if category is not None else []
-    serving = Team.objects.filter(programs=program, is_active=True).order_by("id")
     team = team or (category.team if category is not None else None)
     if team is None and preferred is not None:
-        team = serving.filter(memberships__user=preferred).first()
+        team = _serving(program).filter(memberships__user=preferred).first()
     default = program.default_team if program.default_team_id else None
     if team is None and (language or skills) and not _serves(default, language, skills):
         needs = {"languages__contains": [language]} if language else {}
-        team = serving.filter(**needs, skills__contains=skills).first()
+        team = _serving(program).filter(**needs, skills__contains=skills).first()
     team = team or default
     if team is None:
-        only = list(serving[:2])
+        only = list(_serving(program)[:2])
         team = only[0] if len(only) == 1 else None
     if team is None:
         raise ValidationError(
@@ -73,6 +73,11 @@ def route(
         needs_said += [f"has {', '.join(skills)}"] if skills else []
         return Route(team, agent, ", ".join(["available", *needs_said]))
     return Route(team, None, "")
+
+
+def _serving(program: Program) -> QuerySet[Team]:
+    """The program's active teams. Built only when asked: most tickets go to the program's default team."""
+    return Team.objects.filter(programs=program, is_active=True).order_by("id")
 
 
 def _serves(team: Team | None, language: str, skills: list[str]) -> bool:
