@@ -11,6 +11,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from config.api.fields import AwareDateTimeField
+from config.api.serializers import Serializer
 from reports.selectors import GROUPS, INTERVALS, Query
 
 # Dates a metrics request may name: the rollups start in 2000, and a range's edges must stay computable.
@@ -20,7 +21,7 @@ OUT_OF_RANGE = f"Give a date between {FIRST_DAY:%Y-%m-%d} and {LAST_DAY:%Y-%m-%d
 MAX_RANGE = {"hour": timedelta(days=31), "day": timedelta(days=400), "week": timedelta(days=400)}
 
 
-class MetricsQuerySerializer(serializers.Serializer):
+class MetricsQuerySerializer(Serializer):
     """``from``/``to`` with their offsets; without them, the last 7 days up to the end of today."""
 
     from_ = AwareDateTimeField(required=False, help_text="Start (inclusive), e.g. 2026-11-01T00:00:00-05:00")

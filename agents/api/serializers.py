@@ -4,10 +4,10 @@ from rest_framework import serializers
 
 from agents.models import AgentState, AuditEvent, Notification, Team, User
 from config.api.fields import AwareDateTimeField
-from config.api.serializers import ModelSerializer
+from config.api.serializers import ModelSerializer, Serializer
 
 
-class AgentStateSerializer(serializers.Serializer):
+class AgentStateSerializer(Serializer):
     """DESIGN "agent state": ``state``, ``reason`` (a break reason code), ``since``."""
 
     username = serializers.CharField(read_only=True)
@@ -56,5 +56,5 @@ class NotificationSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class MarkedReadSerializer(serializers.Serializer):
+class MarkedReadSerializer(Serializer):
     marked = serializers.IntegerField(help_text="How many were unread.")

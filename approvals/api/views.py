@@ -25,7 +25,7 @@ from approvals.services import (
     approval_request,
 )
 from config.api.fields import input_request, scope_related
-from config.api.serializers import ModelSerializer
+from config.api.serializers import ModelSerializer, Serializer
 from crm.selectors import customer_list
 from tickets.selectors import ticket_list
 
@@ -86,7 +86,7 @@ class ApprovalSerializer(ModelSerializer):
             scope_related(self, customer=customer_list(actor=request.user), ticket=ticket_list(actor=request.user))
 
 
-class DecisionSerializer(serializers.Serializer):
+class DecisionSerializer(Serializer):
     note = serializers.CharField(required=False, allow_blank=True, help_text="Required to reject.")
 
 

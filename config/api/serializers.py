@@ -36,6 +36,12 @@ class ModelSerializer(serializers.ModelSerializer):
         return {name: _copy(field) for name, field in built.items()}
 
 
+# DRF's Serializer with its declared fields copied as ``ModelSerializer`` above copies its fields.
+class Serializer(serializers.Serializer):
+    def get_fields(self) -> dict[str, Any]:
+        return {name: _copy(field) for name, field in self._declared_fields.items()}
+
+
 def _copy(field: serializers.Field) -> serializers.Field:
     if isinstance(field, serializers.BaseSerializer) or hasattr(field, "child") or hasattr(field, "child_relation"):
         return copy.deepcopy(field)

@@ -11,7 +11,7 @@ from agents.models import AgentState, User
 from agents.permissions import served_program_ids
 from agents.selectors import program_list, user_list_active
 from config.api.fields import AwareDateTimeField, input_request, scope_related
-from config.api.serializers import ModelSerializer
+from config.api.serializers import ModelSerializer, Serializer
 from crm.models import (
     Call,
     CallDirection,
@@ -90,7 +90,7 @@ class CustomerSerializer(ModelSerializer):
         return customer.flag_list  # type: ignore[attr-defined]
 
 
-class CustomerInputSerializer(serializers.Serializer):
+class CustomerInputSerializer(Serializer):
     name = serializers.CharField(max_length=200)
     program = serializers.IntegerField(required=False, help_text="Required when you serve several programs.")
     organization = serializers.CharField(max_length=200, required=False, allow_blank=True)
@@ -105,14 +105,14 @@ class CustomerInputSerializer(serializers.Serializer):
     marketing_consent = serializers.BooleanField(required=False)
 
 
-class LookupInputSerializer(serializers.Serializer):
+class LookupInputSerializer(Serializer):
     phone = serializers.CharField(max_length=40, help_text="The caller's number, any common format.")
     dialed = serializers.CharField(
         max_length=40, required=False, allow_blank=True, help_text="The number the customer called (picks the program)."
     )
 
 
-class RouteToAgentSerializer(serializers.Serializer):
+class RouteToAgentSerializer(Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
     extension = serializers.CharField(help_text="The agent's telephony extension (may be empty).")
@@ -133,24 +133,24 @@ class LookupResultSerializer(CustomerSerializer):
         read_only_fields = fields
 
 
-class MergeInputSerializer(serializers.Serializer):
+class MergeInputSerializer(Serializer):
     duplicate = serializers.IntegerField(help_text="The id of the customer to fold into this one.")
 
 
-class MergeResultSerializer(serializers.Serializer):
+class MergeResultSerializer(Serializer):
     customer = CustomerSerializer(help_text="The survivor, with the duplicate's numbers and addresses added.")
     moved = serializers.DictField(
         child=serializers.IntegerField(), help_text='Rows moved per kind of record, e.g. {"crm.Call": 3}.'
     )
 
 
-class MergedSerializer(serializers.Serializer):
+class MergedSerializer(Serializer):
     code = serializers.CharField(help_text='"merged"')
     message = serializers.CharField()
     merged_into = serializers.IntegerField(help_text="The customer this one was merged into.")
 
 
-class LookupOutputSerializer(serializers.Serializer):
+class LookupOutputSerializer(Serializer):
     results = LookupResultSerializer(many=True, help_text="Best match first.")
 
 
@@ -164,7 +164,7 @@ class NoteSerializer(ModelSerializer):
         read_only_fields = ["id", "created_at", "updated_at", "author"]
 
 
-class TimelineEntrySerializer(serializers.Serializer):
+class TimelineEntrySerializer(Serializer):
     kind = serializers.CharField(help_text="call, ticket, note, approval, follow_up, survey, ...")
     at = serializers.DateTimeField()
     object_id = serializers.IntegerField()
@@ -237,7 +237,7 @@ class CallSerializer(ModelSerializer):
         return data
 
 
-class DataRequestInputSerializer(serializers.Serializer):
+class DataRequestInputSerializer(Serializer):
     reason = serializers.CharField(required=False, allow_blank=True)
 
 
@@ -248,7 +248,7 @@ class DataRequestSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class CallEventInputSerializer(serializers.Serializer):
+class CallEventInputSerializer(Serializer):
     """DESIGN "call event": what telephony posts for every change of a call."""
 
     external_id = serializers.CharField(max_length=100)

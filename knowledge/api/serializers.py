@@ -3,7 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from agents.models import User
-from config.api.serializers import ModelSerializer
+from config.api.serializers import ModelSerializer, Serializer
 from knowledge.models import LANGUAGES, Article, ArticleDraft, ArticleVersion, StepKind
 
 
@@ -37,7 +37,7 @@ class ArticleSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class SearchHitSerializer(serializers.Serializer):
+class SearchHitSerializer(Serializer):
     article = ArticleSerializer()
     rank = serializers.FloatField()
     snippet = serializers.CharField(help_text="HTML with <mark> around matches; everything else escaped.")
@@ -66,12 +66,12 @@ class ArticleVersionSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class StepSerializer(serializers.Serializer):
+class StepSerializer(Serializer):
     kind = serializers.ChoiceField(choices=StepKind.choices, default=StepKind.SAY)
     text = serializers.CharField(max_length=2000)
 
 
-class ArticleInputSerializer(serializers.Serializer):
+class ArticleInputSerializer(Serializer):
     """A new article (a draft that another knowledge manager reviews before it is published)."""
 
     title = serializers.CharField(max_length=200)
@@ -87,7 +87,7 @@ class ArticleInputSerializer(serializers.Serializer):
     category = serializers.IntegerField(required=False, allow_null=True)
 
 
-class ArticleEditSerializer(serializers.Serializer):
+class ArticleEditSerializer(Serializer):
     """A change to the working copy; the live article stays as it is until the change is published."""
 
     title = serializers.CharField(max_length=200)
@@ -107,5 +107,5 @@ class ArticleDraftSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class SendBackSerializer(serializers.Serializer):
+class SendBackSerializer(Serializer):
     comment = serializers.CharField(max_length=10_000, help_text="What the author should change.")

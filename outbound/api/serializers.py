@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from agents.selectors import program_list
 from config.api.fields import input_request, scope_related
-from config.api.serializers import ModelSerializer
+from config.api.serializers import ModelSerializer, Serializer
 from outbound.models import Campaign, CampaignContact, CampaignStatus, ContactStatus, Outcome
 from outbound.selectors import campaign_progress
 
@@ -67,18 +67,18 @@ class ContactSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class ContactInputSerializer(serializers.Serializer):
+class ContactInputSerializer(Serializer):
     name = serializers.CharField(max_length=200)
     phone = serializers.CharField(max_length=40)
     time_zone = serializers.CharField(max_length=64, required=False, allow_blank=True)
     language = serializers.CharField(max_length=8, required=False, allow_blank=True)
 
 
-class ContactListInputSerializer(serializers.Serializer):
+class ContactListInputSerializer(Serializer):
     contacts = ContactInputSerializer(many=True, allow_empty=False)
 
 
-class OutcomeInputSerializer(serializers.Serializer):
+class OutcomeInputSerializer(Serializer):
     contact = serializers.IntegerField()
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)

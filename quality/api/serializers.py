@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from agents.models import User
 from config.api.fields import input_request, scope_related
-from config.api.serializers import ModelSerializer
+from config.api.serializers import ModelSerializer, Serializer
 from crm.permissions import can_hear_call_recording
 from crm.selectors import call_list
 from quality.models import (
@@ -79,7 +79,7 @@ class SurveyResponseSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class SurveyResponseInputSerializer(serializers.Serializer):
+class SurveyResponseInputSerializer(Serializer):
     """An answer collected by IVR or SMS: about a call or a ticket (one of them)."""
 
     # Nobody's records until the request says whose (``__init__``): an id outside them "does not exist".

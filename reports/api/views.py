@@ -12,6 +12,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from config.api.serializers import Serializer
 from reports.forms import MetricsQuerySerializer
 from reports.selectors import MetricRow, Query, metrics, metrics_scope
 from reports.views import export_rows
@@ -19,7 +20,7 @@ from reports.views import export_rows
 _RATIO = "A ratio 0-1, or null when nothing was counted"
 
 
-class MetricRowSerializer(serializers.Serializer):
+class MetricRowSerializer(Serializer):
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
     program = serializers.IntegerField(required=False, help_text="With group_by=program")
@@ -55,7 +56,7 @@ class MetricRowSerializer(serializers.Serializer):
 
 # One object holding the rows, although it answers the list action (which the schema would show as an array).
 @extend_schema_serializer(many=False)
-class MetricsPageSerializer(serializers.Serializer):
+class MetricsPageSerializer(Serializer):
     interval = serializers.CharField()
     group_by = serializers.CharField()
     time_zone = serializers.CharField()

@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from agents.models import User
 from config.api.fields import AwareDateTimeField, input_request, scope_related
-from config.api.serializers import ModelSerializer
+from config.api.serializers import ModelSerializer, Serializer
 from crm.selectors import customer_list
 from tickets.models import Category, Channel, Comment, FollowUp, Priority, Ticket
 from tickets.selectors import ticket_list
@@ -47,7 +47,7 @@ class TicketSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class TicketCreateSerializer(serializers.Serializer):
+class TicketCreateSerializer(Serializer):
     subject = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True)
     customer = serializers.IntegerField(required=False, allow_null=True)
@@ -66,7 +66,7 @@ class TicketCreateSerializer(serializers.Serializer):
     )
 
 
-class TicketUpdateSerializer(serializers.Serializer):
+class TicketUpdateSerializer(Serializer):
     status = serializers.ChoiceField(choices=Ticket.Status.choices, required=False)
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
     assignee = serializers.IntegerField(required=False, allow_null=True)
@@ -128,7 +128,7 @@ class FollowUpSerializer(ModelSerializer):
             scope_related(self, ticket=ticket_list(actor=request.user), customer=customer_list(actor=request.user))
 
 
-class FollowUpStatusSerializer(serializers.Serializer):
+class FollowUpStatusSerializer(Serializer):
     status = serializers.ChoiceField(
         choices=[FollowUp.Status.DONE, FollowUp.Status.CANCELLED],
         error_messages={
