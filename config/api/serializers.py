@@ -19,8 +19,8 @@ from config.api.fields import ScopedRelatedField
 # programs) stays on its copy.
 #
 # A plain field is copied attribute by attribute (``copy.copy``). DRF's deep copy calls the field's
-# ``__init__`` again with deep copies of its arguments (a related field's query set among them): a
-# fifth of the Python a call logged over the API cost. Nothing shared that way is changed once the
+# ``__init__`` again with deep copies of its arguments (a related field's query set among them): about a
+# quarter of the Python a call logged over the API cost. Nothing shared that way is changed once the
 # field is built: validators, choices and error messages are only read. A field holding other fields (a
 # nested serializer, a list's ``child``) binds them to itself, so it gets DRF's deep copy.
 # (A comment, not a docstring: the API schema would show a docstring as every serializer's description.)
