@@ -97,6 +97,8 @@ def insert_rows(model: type[Model], rows: Sequence[dict[str, Any]]) -> None:
                     value = value.pk
             elif isinstance(field, DateField) and (field.auto_now or field.auto_now_add):
                 value = now
+            elif field.has_db_default():  # the database's default has no Python value to send
+                raise TypeError(f"Name {model.__name__}.{field.name} in every row: its default is the database's")
             else:
                 value = field.get_default()
             params.append(field.get_db_prep_save(value, connection))
