@@ -21,8 +21,9 @@ from config.api.fields import ScopedRelatedField
 # A plain field is copied attribute by attribute (``copy.copy``). DRF's deep copy calls the field's
 # ``__init__`` again with deep copies of its arguments (a related field's query set among them): about a
 # quarter of the Python a call logged over the API cost. Nothing shared that way is changed once the
-# field is built: validators, choices and error messages are only read. A field holding other fields (a
-# nested serializer, a list's ``child``) binds them to itself, so it gets DRF's deep copy.
+# field is built: validators, choices and error messages are only read. A list's field for each item
+# (``child``, ``child_relation``) is bound to the list, so the copy gets a copy of it bound to itself; a
+# nested serializer holds a whole set of bound fields and gets DRF's deep copy.
 # (A comment, not a docstring: the API schema would show a docstring as every serializer's description.)
 class ModelSerializer(serializers.ModelSerializer):
     _built_fields: ClassVar[dict[str, Any]]  # set on each class the first time one of its instances asks
@@ -43,6 +44,15 @@ class Serializer(serializers.Serializer):
 
 
 def _copy(field: serializers.Field) -> serializers.Field:
-    if isinstance(field, serializers.BaseSerializer) or hasattr(field, "child") or hasattr(field, "child_relation"):
+    if isinstance(field, serializers.BaseSerializer):
         return copy.deepcopy(field)
-    return copy.copy(field)
+    copied = copy.copy(field)
+    for name in ("child", "child_relation"):  # a list's or a many relation's field for each item, bound to it
+        item_field = getattr(field, name, None)
+        if item_field is not None:
+            item_copy = _copy(item_field)
+            # Bound already, as DRF binds it (no name, its source the item itself); only its parent is new
+            # (a field, where the stubs expect a serializer).
+            item_copy.parent = copied  # type: ignore[assignment]
+            setattr(copied, name, item_copy)
+    return copied

@@ -21,6 +21,7 @@ from crm.models import Customer
 from crm.tests.factories import customer_with_phone
 from integrations.models import ApiToken, WebhookSubscription
 from integrations.services.tokens import token_create, token_revoke
+from tickets.api.serializers import TicketCreateSerializer
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
@@ -389,3 +390,9 @@ def test_each_serializer_binds_fields_of_its_own_and_nested_fields_see_its_reque
         assert serializer.fields["name"].parent is serializer
         assert serializer.fields["phones"].child.fields["number"].context["request"] is request
     assert made[0][1].fields["name"] is not made[1][1].fields["name"]
+    # A list's field for each item is the list's own, bound to it, and reads the caller's request too.
+    request = made[0][0]
+    tags = [TicketCreateSerializer(context={"request": request}).fields["tags"] for _ in range(2)]
+    assert tags[0].child is not tags[1].child
+    assert tags[0].child.parent is tags[0]
+    assert tags[0].child.context["request"] is request
