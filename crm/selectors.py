@@ -44,6 +44,9 @@ from crm.phones import digits, looks_like_phone, try_normalize_phone
 NAME_SIMILARITY = 0.3
 # How many look-alike names (or organizations) the search takes from the trigram index to rank.
 NAME_CANDIDATES = 500
+# How many numbers ending in the digits typed the search ranks (a four-digit ending matches about one number in
+# ten thousand: some 120 at a million customers).
+PHONE_CANDIDATES = 500
 
 
 # A customer's flags, the one definition (screen pop, API, pages, approval queue): the distinct
@@ -222,15 +225,16 @@ def customer_search(
             offer(base.filter(phones__number=e164).values_list("pk", flat=True)[:limit], 100, "phone")
         suffix = digits(query)
         if len(scores) < limit:
-            # The reversed-number index turns "ends with these digits" into a prefix scan.
-            offer(
-                base.alias(rev=Reverse("phones__number"))
+            # The reversed-number index turns "ends with these digits" into a prefix scan. The numbers' owners
+            # are read first, then ranked in the box's order: in one statement PostgreSQL, overestimating how
+            # many numbers end so, walked every customer by name probing each one's phones (2.2 s at 1M
+            # customers for "4948", against 3 ms for most digits).
+            owners = (
+                CustomerPhone.objects.alias(rev=Reverse("number"))
                 .filter(rev__startswith=suffix[::-1])
-                .values_list("pk", flat=True)
-                .distinct()[:limit],
-                90,
-                "phone",
+                .values_list("customer_id", flat=True)[:PHONE_CANDIDATES]
             )
+            offer(base.filter(pk__in=list(owners)).values_list("pk", flat=True)[:limit], 90, "phone")
     if "@" in query:
         address = query.lower()
         offer(base.filter(emails__address=address).values_list("pk", flat=True)[:limit], 95, "email")
