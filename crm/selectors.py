@@ -44,8 +44,8 @@ from crm.phones import digits, looks_like_phone, try_normalize_phone
 NAME_SIMILARITY = 0.3
 # How many look-alike names (or organizations) the search takes from the trigram index to rank.
 NAME_CANDIDATES = 500
-# How many numbers ending in the digits typed the search ranks (a four-digit ending matches about one number in
-# ten thousand: some 120 at a million customers).
+# How many numbers ending in the digits typed the search ranks, of every program before the actor's are kept (a
+# four-digit ending matches about one number in ten thousand: some 120 at a million customers).
 PHONE_CANDIDATES = 500
 
 
